@@ -1,0 +1,1 @@
+"""The EU Rapid Alert Function: disruptions reported by clusters (its own issue)."""

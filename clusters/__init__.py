@@ -1,0 +1,1 @@
+"""Cluster and project profiles, the directory and the cluster map (its own issue)."""

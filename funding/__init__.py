@@ -1,0 +1,1 @@
+"""Funding: NextGenerationEU, programmes and calls (its own issue)."""

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from portal.accounts.api import ObtainTokenView
+from portal.core import api as core_api
+
+api_v1 = [
+    path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    path("ecosystems/", core_api.EcosystemListView.as_view(), name="ecosystem-list"),
+    path("categories/", core_api.CategoryListView.as_view(), name="category-list"),
+    path("countries/", core_api.CountryListView.as_view(), name="country-list"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+]
+
+urlpatterns = [
+    path("", include("portal.home.urls")),
+    path("accounts/", include("portal.accounts.urls")),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("admin/", admin.site.urls),
+]
+
+# The admin is for superusers (administrators); Commission staff work in the portal's own
+# pages, where each action is checked by the same services the API uses.
+admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
+    request.user.is_active and request.user.is_superuser
+)
+admin.site.site_header = "Clusters Response Portal administration"
