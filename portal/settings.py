@@ -140,7 +140,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 # --- E-mail -----------------------------------------------------------------------------
 # consolemail:// prints mails; smtp+tls://user:password@host:587 sends them.
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Clusters Response Portal <no-reply@localhost>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Clusters Response Portal <no-reply@localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Accounts ---------------------------------------------------------------------------

@@ -34,7 +34,15 @@ class UserAdmin(DjangoUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     ordering = ["email"]
-    list_display = ["email", "full_name", "role", "organisation", "is_verified", "is_active", "last_login"]
+    list_display = [
+        "email",
+        "full_name",
+        "role",
+        "organisation",
+        "is_verified",
+        "is_active",
+        "last_login",
+    ]
     list_filter = ["role", "is_verified", "is_active", "is_superuser"]
     list_select_related = ["organisation"]
     search_fields = ["email", "full_name", "organisation__name"]
@@ -45,11 +53,27 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("full_name", "role", "organisation")}),
         (_("Verification"), {"fields": ("is_verified", "verified_at", "verified_by")}),
-        (_("Administration"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("Administration"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "role", "organisation", "usable_password", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "role",
+                    "organisation",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
     )
 
     @admin.action(description=_("Verify the selected accounts"))
@@ -58,4 +82,6 @@ class UserAdmin(DjangoUserAdmin):
         for user in queryset.filter(is_verified=False):
             services.account_verify(user=user, by=request.user)  # type: ignore[arg-type]
             verified += 1
-        self.message_user(request, _("%(n)d accounts verified.") % {"n": verified}, messages.SUCCESS)
+        self.message_user(
+            request, _("%(n)d accounts verified.") % {"n": verified}, messages.SUCCESS
+        )

@@ -4,14 +4,35 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.accounts.services import account_create
 
-DEMO_PASSWORD = "demo-portal-2020"
+DEMO_PASSWORD = "demo-portal-2020"  # noqa: S105  # documented in the README, demo only
 
 DEMO_ACCOUNTS = [
     # email, role, full name, organisation, country, verified
-    ("manager@demo.eu", Role.CLUSTER_MANAGER, "Marta Kowalska", "Lodz Medical Textiles Cluster", "PL", True),
+    (
+        "manager@demo.eu",
+        Role.CLUSTER_MANAGER,
+        "Marta Kowalska",
+        "Lodz Medical Textiles Cluster",
+        "PL",
+        True,
+    ),
     ("company@demo.eu", Role.COMPANY, "Jonas Berger", "Berger Filtration GmbH", "DE", True),
-    ("authority@demo.eu", Role.AUTHORITY, "Lucía Ortega", "Servicio Madrileño de Salud", "ES", True),
-    ("pending-authority@demo.eu", Role.AUTHORITY, "Pieter de Vries", "GGD Utrecht Region", "NL", False),
+    (
+        "authority@demo.eu",
+        Role.AUTHORITY,
+        "Lucía Ortega",
+        "Servicio Madrileño de Salud",
+        "ES",
+        True,
+    ),
+    (
+        "pending-authority@demo.eu",
+        Role.AUTHORITY,
+        "Pieter de Vries",
+        "GGD Utrecht Region",
+        "NL",
+        False,
+    ),
     ("staff@demo.eu", Role.COMMISSION, "Claire Dubois", "DG GROW", "BE", True),
 ]
 DEMO_ADMIN_EMAIL = "admin@demo.eu"
@@ -36,5 +57,9 @@ def seed_accounts() -> list[User]:
             )
         )
     if not User.objects.filter(email__iexact=DEMO_ADMIN_EMAIL).exists():
-        made.append(User.objects.create_superuser(DEMO_ADMIN_EMAIL, DEMO_PASSWORD, full_name="Portal administrator"))
+        made.append(
+            User.objects.create_superuser(
+                DEMO_ADMIN_EMAIL, DEMO_PASSWORD, full_name="Portal administrator"
+            )
+        )
     return made

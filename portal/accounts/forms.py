@@ -59,13 +59,15 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Choose a country")), *countries]
+        self.fields["country"].choices = [("", _("Choose a country")), *countries]  # type: ignore[attr-defined]
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
-                _("An account with this e-mail address already exists. Log in or reset your password.")
+                _(
+                    "An account with this e-mail address already exists. Log in or reset your password."
+                )
             )
         return email
 
@@ -109,7 +111,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
     ) -> None:
         queue_email(
             to=[to_email],
-            subject=_("Reset your password on the Clusters Response Portal"),
+            subject=str(_("Reset your password on the Clusters Response Portal")),
             template=email_template_name,
             context=context,
         )

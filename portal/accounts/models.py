@@ -91,7 +91,9 @@ class User(AbstractUser):
     is_verified = models.BooleanField(
         _("verified"),
         default=False,
-        help_text=_("Public authorities can publish demand only once Commission staff verify them."),
+        help_text=_(
+            "Public authorities can publish demand only once Commission staff verify them."
+        ),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -107,7 +109,7 @@ class User(AbstractUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["email"]

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def is_commission_staff(user: User | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and user.is_commission_staff)  # type: ignore[union-attr]
+    return bool(user.is_authenticated and user.is_commission_staff)
 
 
 def can_publish_demand(user: User | AnonymousUser) -> bool:
@@ -25,7 +25,7 @@ def can_publish_demand(user: User | AnonymousUser) -> bool:
         return False
     if is_commission_staff(user):
         return True
-    return user.role == Role.AUTHORITY and user.is_verified  # type: ignore[union-attr]
+    return user.role == Role.AUTHORITY and user.is_verified
 
 
 def can_verify_accounts(user: User | AnonymousUser) -> bool:

@@ -5,7 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -13,7 +13,12 @@ from django.views import View
 from django.views.generic import FormView, ListView, UpdateView
 
 from portal.accounts import services
-from portal.accounts.forms import AccountForm, EmailAuthenticationForm, QueuedPasswordResetForm, RegistrationForm
+from portal.accounts.forms import (
+    AccountForm,
+    EmailAuthenticationForm,
+    QueuedPasswordResetForm,
+    RegistrationForm,
+)
 from portal.accounts.models import User
 from portal.accounts.permissions import CommissionStaffRequiredMixin, can_publish_demand
 
@@ -33,7 +38,7 @@ class RegisterView(FormView):
     form_class = RegistrationForm
     success_url = reverse_lazy("accounts:me")
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             return redirect("accounts:me")
         return super().dispatch(request, *args, **kwargs)
@@ -74,14 +79,14 @@ class MyAccountView(LoginRequiredMixin, UpdateView):
     success_url = reverse_lazy("accounts:me")
 
     def get_object(self, queryset: Any = None) -> Any:
-        return User.objects.select_related("organisation").get(pk=self.request.user.pk)
+        return User.objects.select_related("organisation").get(pk=self.request.user.pk or 0)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_publish_demand"] = can_publish_demand(self.object)
         return context
 
-    def form_valid(self, form: AccountForm) -> HttpResponse:
+    def form_valid(self, form: Any) -> HttpResponse:
         messages.success(self.request, _("Your details are saved."))
         return super().form_valid(form)
 

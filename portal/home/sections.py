@@ -30,7 +30,9 @@ SECTIONS = (
     Section(
         "updates",
         _("EU updates"),
-        _("Reliable updates from the European Commission for industry: guidance, standards, trade, funding."),
+        _(
+            "Reliable updates from the European Commission for industry: guidance, standards, trade, funding."
+        ),
         "updates/",
     ),
     Section(
@@ -72,7 +74,9 @@ SECTIONS = (
     Section(
         "funding",
         _("Funding"),
-        _("NextGenerationEU, Euroclusters, the Cluster Excellence Programme, ClusterXchange and open calls."),
+        _(
+            "NextGenerationEU, Euroclusters, the Cluster Excellence Programme, ClusterXchange and open calls."
+        ),
         "funding/",
     ),
     Section(

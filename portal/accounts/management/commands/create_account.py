@@ -10,7 +10,9 @@ from portal.accounts.services import account_create
 
 
 class Command(BaseCommand):
-    help = "Create an account: --email E --role ROLE --password P [--organisation NAME] [--verified]"
+    help = (
+        "Create an account: --email E --role ROLE --password P [--organisation NAME] [--verified]"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--email", required=True)
@@ -37,7 +39,9 @@ class Command(BaseCommand):
                 validate=False,  # operators choose their own passwords, e.g. for test accounts
             )
         except ValidationError as exc:
-            messages = [f"{field}: {msg}" for field, msgs in exc.message_dict.items() for msg in msgs]
+            messages = [
+                f"{field}: {msg}" for field, msgs in exc.message_dict.items() for msg in msgs
+            ]
             raise CommandError("; ".join(messages)) from exc
         state = "verified" if user.is_verified else "awaiting verification"
         self.stdout.write(f"Created {user.role} account {user.email} ({state}).")
