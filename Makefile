@@ -8,6 +8,7 @@ PORT ?= 8000
 # The tests use PostgreSQL and Redis at their usual local ports unless told otherwise.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 
 .PHONY: help install run test test-fast lint format worker beat bench migrate clean
 
@@ -22,6 +23,7 @@ help:
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@mkdir -p staticfiles  # WhiteNoise's root; `collectstatic` fills it in production
 	@touch $@
 
 install: $(VENV)/.installed
@@ -31,7 +33,6 @@ migrate: install
 
 # The embedded default: SQLite, tasks run eagerly, local-memory cache, console e-mail.
 run: install
-	@mkdir -p staticfiles
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo --quiet
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -59,7 +60,7 @@ beat: install
 	$(VENV)/bin/celery -A portal beat --loglevel=INFO
 
 bench: install
-	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/run.py
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache
