@@ -131,6 +131,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 # A message whose worker dies is delivered again only after this delay: keep it well
 # above the hard time limit, so a running task is never handed to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+if CELERY_TASK_TIME_LIMIT >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be above CELERY_TASK_TIME_LIMIT.")
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -211,7 +213,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (50.85, 4.35),
     "DEFAULT_ZOOM": 4,
-    "TILES": env.str("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+    # An empty MAP_TILES_URL (as docker compose passes an unset one) means the default.
+    "TILES": env.str("MAP_TILES_URL", default="")
+    or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "ATTRIBUTION_PREFIX": "Clusters Response Portal",
 }
 

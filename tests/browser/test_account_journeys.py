@@ -9,7 +9,7 @@ import re
 
 import pytest
 from django.contrib.sessions.models import Session
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from portal.accounts.models import Organisation, User
 from portal.accounts.roles import OrganisationKind, Role
@@ -41,6 +41,15 @@ def session_user_id(context: BrowserContext) -> str | None:
     return session.get_decoded().get("_auth_user_id") if session else None
 
 
+def field(page: Page, label: str) -> Locator:
+    """The input a visible label names (the required-field asterisk is decoration).
+
+    Found by its label, as a person or a screen reader finds it: this fails if the label is
+    lost or no longer tied to its input.
+    """
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}\*?$"))
+
+
 def fill_registration(
     page: Page,
     *,
@@ -51,14 +60,16 @@ def fill_registration(
     country: str = "Slovenia",
 ) -> None:
     page.goto("/accounts/register/")
-    # By label, as a person (or a screen reader) finds them: this fails if a label is lost.
-    page.get_by_label(role_label, exact=True).check()
-    page.get_by_label("Full name", exact=True).fill(full_name)
-    page.get_by_label("E-mail address", exact=True).fill(email)
-    page.get_by_label("Organisation", exact=True).fill(organisation)
-    page.get_by_label("Country", exact=True).select_option(label=country)
-    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("Password again", exact=True).fill(NEW_PASSWORD)
+    # A person clicks the visible label: ECL draws the radio there and lays the label over
+    # the native input.
+    page.get_by_role("group", name="I register as").get_by_text(role_label, exact=True).click()
+    expect(page.get_by_role("radio", name=role_label, exact=True)).to_be_checked()
+    field(page, "Full name").fill(full_name)
+    field(page, "E-mail address").fill(email)
+    field(page, "Organisation").fill(organisation)
+    field(page, "Country").select_option(label=country)
+    field(page, "Password").fill(NEW_PASSWORD)
+    field(page, "Password again").fill(NEW_PASSWORD)
 
 
 def submit_registration(page: Page) -> None:
@@ -67,8 +78,8 @@ def submit_registration(page: Page) -> None:
 
 def log_in(page: Page, *, email: str, password: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("E-mail address", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
+    field(page, "E-mail address").fill(email)
+    field(page, "Password").fill(password)
     page.get_by_role("button", name="Log in").click()
 
 
@@ -151,12 +162,12 @@ def test_empty_registration_lists_every_error_and_moves_focus_to_the_summary(pag
     expect(summary).to_be_focused()
     # Role, full name, e-mail, organisation, country and both passwords.
     expect(summary.get_by_role("listitem")).to_have_count(7)
-    email_input = page.get_by_label("E-mail address", exact=True)
+    email_input = field(page, "E-mail address")
     expect(email_input).to_have_attribute("aria-invalid", "true")
     expect(email_input).to_have_attribute("aria-describedby", re.compile(r"\bid_email-error\b"))
     # The summary's links lead to the fields.
     summary.get_by_role("link", name=re.compile("^Full name")).click()
-    expect(page.get_by_label("Full name", exact=True)).to_be_focused()
+    expect(field(page, "Full name")).to_be_focused()
     screenshot(page, "register-errors")
     assert User.objects.count() == 0
 
@@ -219,8 +230,8 @@ def test_wrong_password_says_so_and_keeps_the_person_logged_out(page, context, l
     assert session_user_id(context) is None
 
     # The e-mail address is kept; the password is typed again.
-    expect(page.get_by_label("E-mail address", exact=True)).to_have_value(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    expect(field(page, "E-mail address")).to_have_value(user.email)
+    field(page, "Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(f"{live_server.url}/accounts/me/")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
