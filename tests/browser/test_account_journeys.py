@@ -85,7 +85,9 @@ def log_in(page: Page, *, email: str, password: str) -> None:
 
 def detail(page: Page, term: str):
     """The value next to ``term`` in the my-account definition list."""
-    return page.locator("dl.portal-details dt", has_text=term).locator("xpath=following-sibling::dd[1]")
+    return page.locator("dl.portal-details dt", has_text=term).locator(
+        "xpath=following-sibling::dd[1]"
+    )
 
 
 # --- Registration ---------------------------------------------------------------------
@@ -243,9 +245,7 @@ def test_wrong_password_says_so_and_keeps_the_person_logged_out(page, context, l
 # --- Verification by Commission staff --------------------------------------------------
 
 
-def test_commission_staff_verify_a_pending_authority(
-    page, live_server, mailoutbox, screenshot
-):
+def test_commission_staff_verify_a_pending_authority(page, live_server, mailoutbox, screenshot):
     staff = make_user(Role.COMMISSION, email="claire@ec.example.eu")
     pending = make_user(Role.AUTHORITY, email="erik@authority.example.eu", verified=False)
     other = make_user(Role.AUTHORITY, email="frida@authority.example.eu", verified=False)
@@ -336,9 +336,9 @@ def test_pages_load_everything_from_the_portal_itself_without_errors(page, live_
     page.on("requestfailed", lambda request: failed.append(request.url))
     page.on(
         "response",
-        lambda response: failed.append(f"{response.status} {response.url}")
-        if response.status >= 400
-        else None,
+        lambda response: (
+            failed.append(f"{response.status} {response.url}") if response.status >= 400 else None
+        ),
     )
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda error: console_errors.append(str(error)))
