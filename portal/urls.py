@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from clusters.api import api_urlpatterns as clusters_api
 from portal.accounts.api import ObtainTokenView
 from portal.core import api as core_api
 
@@ -11,10 +12,12 @@ api_v1 = [
     path("categories/", core_api.CategoryListView.as_view(), name="category-list"),
     path("countries/", core_api.CountryListView.as_view(), name="country-list"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    *clusters_api,
 ]
 
 urlpatterns = [
     path("", include("portal.home.urls")),
+    path("", include("clusters.urls")),
     path("accounts/", include("portal.accounts.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("admin/", admin.site.urls),

@@ -58,18 +58,24 @@ SECTIONS = (
         _("Cluster map"),
         _("Find the clusters that can help, in your region and across Europe."),
         "clusters/map/",
+        ready=True,
+        real_url_name="clusters:map",
     ),
     Section(
         "clusters",
         _("Clusters"),
         _("The directory of cluster profiles: members, capabilities, ecosystems."),
         "clusters/",
+        ready=True,
+        real_url_name="clusters:list",
     ),
     Section(
         "projects",
         _("Projects"),
         _("Projects that clusters run together, and the programmes behind them."),
         "projects/",
+        ready=True,
+        real_url_name="clusters:project_list",
     ),
     Section(
         "funding",
@@ -91,6 +97,8 @@ SECTIONS = (
         _("The cluster and project profiles you manage."),
         "my/profiles/",
         login_required=True,
+        ready=True,
+        real_url_name="clusters:my_profiles",
     ),
 )
 

@@ -1,0 +1,1 @@
+"""HTML views of the clusters app: the public directory, profile management and the map."""
