@@ -4,6 +4,7 @@ command calls these; each checks permission, validates, writes and records the h
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -107,10 +108,23 @@ def _tags(names: Iterable[str]) -> list[Tag]:
     return tags
 
 
+def _coordinate(field: str, value: Any) -> Decimal | None:
+    """Coordinates are kept to 5 decimals (about a metre): finer input is rounded, not refused."""
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: [_("Give a number.")]}) from None
+
+
 def _apply_cluster(cluster: Cluster, data: dict[str, Any]) -> None:
     for field in CLUSTER_FIELDS:
         if field in data:
-            setattr(cluster, field, data[field])
+            value = data[field]
+            if field in ("latitude", "longitude"):
+                value = _coordinate(field, value)
+            setattr(cluster, field, value)
     if data.get("logo") is not None:
         logo: ContentFile = data["logo"]
         cluster.logo.save(logo.name or "logo.png", logo, save=False)
