@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from clusters.models import Cluster, ClusterManager, ProfileChange, Project, ProjectPartner, Tag
 
@@ -22,7 +23,13 @@ class ClusterAdmin(admin.ModelAdmin):
     list_display = ["name", "acronym", "country", "region", "label", "status", "updated_at"]
     list_filter = ["status", "label", "country", "ecosystems"]
     search_fields = ["name", "acronym", "description", "city", "region"]
-    filter_horizontal = ["ecosystems", "response_categories", "sectors", "technologies", "value_chains"]
+    filter_horizontal = [
+        "ecosystems",
+        "response_categories",
+        "sectors",
+        "technologies",
+        "value_chains",
+    ]
     inlines = [ClusterManagerInline]
     date_hierarchy = "updated_at"
 
@@ -66,5 +73,5 @@ class ProfileChangeAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     readonly_fields = ["cluster", "project", "author", "at", "action", "changes"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # history is written by the services only

@@ -6,7 +6,7 @@ Who may see or change a profile is decided once, in the querysets' ``visible_to`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -159,7 +159,7 @@ class Cluster(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=ProfileStatus.choices, default=ProfileStatus.DRAFT
     )
-    managers = models.ManyToManyField(  # type: ignore[var-annotated]
+    managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="ClusterManager",
         through_fields=("cluster", "user"),
@@ -213,7 +213,7 @@ class Cluster(TimeStampedModel):
 
     def clean(self) -> None:
         """Invariants across fields, checked before every save by the services."""
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         breakdown = [self.members_sme, self.members_large, self.members_research]
         if self.members_total is not None:
             if self.members_sme is not None and self.members_sme > self.members_total:
@@ -282,7 +282,7 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             return self.all()
         if not user.is_authenticated:
             return self.published()
-        return self.filter(Q(status=ProfileStatus.PUBLISHED) | self._coordinated_by_manager(user))  # type: ignore[arg-type]
+        return self.filter(Q(status=ProfileStatus.PUBLISHED) | self._coordinated_by_manager(user))
 
     def editable_by(self, user: User | AnonymousUser) -> ProjectQuerySet:
         """A project is edited by the managers of its coordinating cluster (and staff)."""
@@ -290,7 +290,7 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             return self.all()
         if not user.is_authenticated:
             return self.none()
-        return self.filter(self._coordinated_by_manager(user))  # type: ignore[arg-type]
+        return self.filter(self._coordinated_by_manager(user))
 
 
 class Project(TimeStampedModel):
@@ -317,7 +317,7 @@ class Project(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=ProfileStatus.choices, default=ProfileStatus.DRAFT
     )
-    clusters = models.ManyToManyField(  # type: ignore[var-annotated]
+    clusters = models.ManyToManyField(
         Cluster, through="ProjectPartner", related_name="projects", verbose_name=_("partners")
     )
 

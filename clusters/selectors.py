@@ -32,7 +32,9 @@ def cluster_filterset(*, data: Any, user: AnyUser) -> ClusterFilter:
 
 
 def cluster_list(*, filterset: ClusterFilter) -> QuerySet[Cluster]:
-    return _cluster_prefetch(filterset.qs)
+    queryset = filterset.qs
+    # A tie-breaker, so that sorting by country or members pages without repeats or gaps.
+    return _cluster_prefetch(queryset.order_by(*queryset.query.order_by, "pk"))
 
 
 def cluster_get(*, pk: int, user: AnyUser) -> Cluster:
@@ -111,7 +113,8 @@ def project_filterset(*, data: Any, user: AnyUser) -> ProjectFilter:
 
 
 def project_list(*, filterset: ProjectFilter) -> QuerySet[Project]:
-    return _project_prefetch(filterset.qs)
+    queryset = filterset.qs
+    return _project_prefetch(queryset.order_by(*queryset.query.order_by, "pk"))
 
 
 def project_get(*, pk: int, user: AnyUser) -> Project:

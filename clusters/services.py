@@ -129,7 +129,7 @@ def _apply_cluster(cluster: Cluster, data: dict[str, Any]) -> None:
         logo: ContentFile = data["logo"]
         cluster.logo.save(logo.name or "logo.png", logo, save=False)
     elif data.get("logo_clear"):
-        cluster.logo = None  # type: ignore[assignment]
+        cluster.logo = None
     cluster.full_clean(exclude=["logo"])
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us: no CDN
     "leaflet",
     # The portal's own apps, bottom-up: each imports only those above it.
     "portal.core",
@@ -177,6 +178,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Clusters Response Portal API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Internationalisation ---------------------------------------------------------------

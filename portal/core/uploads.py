@@ -56,10 +56,10 @@ def clean_image_upload(upload: UploadedFile, *, max_bytes: int = MAX_IMAGE_BYTES
                 raise ValidationError(
                     _("This is not a PNG, JPEG, GIF or WebP image."), code="format"
                 )
-            image = image.convert("RGBA")
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
+            clean = image.convert("RGBA")
+            clean.thumbnail((MAX_SIDE, MAX_SIDE))
             output = io.BytesIO()
-            image.save(output, format="PNG", optimize=True)
+            clean.save(output, format="PNG", optimize=True)
     except (
         UnidentifiedImageError,
         OSError,
