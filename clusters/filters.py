@@ -31,7 +31,7 @@ class ClusterFilter(django_filters.FilterSet):
     label = django_filters.ChoiceFilter(label=_("Label"), choices=ClusterLabel.choices)
     category = django_filters.ModelChoiceFilter(
         label=_("Solutions its members supply"),
-        queryset=Category.objects.all(),
+        queryset=Category.objects.select_related("parent"),
         to_field_name="slug",
         method="filter_category",
     )

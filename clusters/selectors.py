@@ -11,6 +11,7 @@ from django.http import Http404
 
 from clusters.filters import ClusterFilter, ProjectFilter
 from clusters.models import Cluster, ClusterManager, ProfileChange, Project, ProjectPartner
+from portal.core.models import Category
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -22,7 +23,12 @@ if TYPE_CHECKING:
 
 def _cluster_prefetch(queryset: QuerySet[Cluster]) -> QuerySet[Cluster]:
     return queryset.prefetch_related(
-        "ecosystems", "sectors", "technologies", "value_chains", "response_categories"
+        "ecosystems",
+        "sectors",
+        "technologies",
+        "value_chains",
+        # A category's name shows its parent's: fetch both in one query.
+        Prefetch("response_categories", queryset=Category.objects.select_related("parent")),
     )
 
 

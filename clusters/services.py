@@ -125,12 +125,18 @@ def _apply_cluster(cluster: Cluster, data: dict[str, Any]) -> None:
             if field in ("latitude", "longitude"):
                 value = _coordinate(field, value)
             setattr(cluster, field, value)
+    cluster.full_clean(exclude=["logo"])
+    # The logo is written to storage only once the rest is valid, so a refused form leaves
+    # no file behind; a replaced or removed logo's file goes once the change is committed.
+    old_logo = cluster.logo.name
     if data.get("logo") is not None:
         logo: ContentFile = data["logo"]
         cluster.logo.save(logo.name or "logo.png", logo, save=False)
     elif data.get("logo_clear"):
         cluster.logo = None
-    cluster.full_clean(exclude=["logo"])
+    if old_logo and cluster.logo.name != old_logo:
+        storage = cluster.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
 
 
 def _set_cluster_relations(cluster: Cluster, data: dict[str, Any]) -> None:

@@ -22,5 +22,7 @@ urlpatterns = [
     path("projects/new/", profiles.ProjectCreateView.as_view(), name="project_create"),
     path("projects/<int:pk>/edit/", profiles.ProjectUpdateView.as_view(), name="project_edit"),
     path("projects/<int:pk>/delete/", profiles.ProjectDeleteView.as_view(), name="project_delete"),
-    path("projects/<int:pk>/history/", profiles.ProjectHistoryView.as_view(), name="project_history"),
+    path(
+        "projects/<int:pk>/history/", profiles.ProjectHistoryView.as_view(), name="project_history"
+    ),
 ]

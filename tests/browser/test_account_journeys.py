@@ -291,7 +291,6 @@ def test_main_navigation_lists_every_section_and_marks_the_current_one(
 
     expect(page).to_have_url(f"{live_server.url}/clusters/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Clusters")
-    expect(page.get_by_text("Coming soon", exact=True)).to_be_visible()
     current = nav.locator('[aria-current="page"]')
     expect(current).to_have_count(1)
     expect(current).to_have_text("Clusters")

@@ -36,10 +36,11 @@ def form_field(field: forms.BoundField) -> dict[str, Any]:
     if field.field.required:
         attrs["required"] = True
     choice_kind = None
-    if isinstance(widget, forms.RadioSelect):
-        choice_kind = "radio"
-    elif isinstance(widget, forms.CheckboxSelectMultiple):
+    # CheckboxSelectMultiple subclasses RadioSelect: test it first.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
         choice_kind = "checkbox"
+    elif isinstance(widget, forms.RadioSelect):
+        choice_kind = "radio"
     else:
         attrs["class"] = css
     return {
