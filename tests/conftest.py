@@ -84,3 +84,25 @@ test_database_url.__test__ = False  # type: ignore[attr-defined]  # a helper, no
 def _fast_password_hashing(settings):
     """Tests make many accounts; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request) -> None:
+    """Reload the reference data (ecosystems, categories) for transactional tests.
+
+    Migrations load it, and a transactional test's flush removes it for the tests after it.
+    serialized_rollback cannot bring it back reliably under Playwright's event loop, so it is
+    loaded again with the migration's own (idempotent) function.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    from importlib import import_module
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    import_module("portal.core.migrations.0002_reference_data").load(apps, None)

@@ -9,7 +9,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from portal.accounts.demo import DEMO_PASSWORD, seed_accounts
+from clusters.demo import seed_clusters
+from portal.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
+from portal.accounts.models import User
+from portal.accounts.roles import Role
+
+
+def _demo_account(role: str) -> User | None:
+    email = next(account[0] for account in DEMO_ACCOUNTS if account[1] == role)
+    return User.objects.filter(email__iexact=email).first()
 
 
 class Command(BaseCommand):
@@ -17,6 +25,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet", action="store_true", help="print nothing when all is there")
+        parser.add_argument(
+            "--clusters", type=int, default=40, help="how many demo clusters (default 40)"
+        )
+        parser.add_argument(
+            "--projects", type=int, default=6, help="how many demo projects (default 6)"
+        )
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
@@ -25,5 +39,20 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo accounts made (password {DEMO_PASSWORD!r}):")
             for user in accounts:
                 self.stdout.write(f"  {user.email:<28} {user.get_role_display()}")
-        elif not options["quiet"]:
+
+        clusters = projects = 0
+        manager = _demo_account(Role.CLUSTER_MANAGER)
+        if manager is None:
+            self.stderr.write("The demo cluster manager is gone: no demo clusters made.")
+        else:
+            clusters, projects = seed_clusters(
+                clusters=options["clusters"],
+                projects=options["projects"],
+                by_manager=manager,
+                by_staff=_demo_account(Role.COMMISSION),
+            )
+        if clusters or projects:
+            self.stdout.write(f"Demo clusters made: {clusters}; demo projects made: {projects}.")
+
+        if not (accounts or clusters or projects) and not options["quiet"]:
             self.stdout.write("Demo data already loaded; nothing added.")
