@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from clusters.api import api_urlpatterns as clusters_api
+from offers.api import api_urlpatterns as offers_api
 from portal.accounts.api import ObtainTokenView
 from portal.core import api as core_api
 
@@ -13,11 +14,13 @@ api_v1 = [
     path("countries/", core_api.CountryListView.as_view(), name="country-list"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     *clusters_api,
+    *offers_api,
 ]
 
 urlpatterns = [
     path("", include("portal.home.urls")),
     path("", include("clusters.urls")),
+    path("", include("offers.urls")),
     path("accounts/", include("portal.accounts.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("admin/", admin.site.urls),

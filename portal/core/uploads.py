@@ -72,3 +72,34 @@ def clean_image_upload(upload: UploadedFile, *, max_bytes: int = MAX_IMAGE_BYTES
             code="not_an_image",
         ) from exc
     return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.png")
+
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+def clean_document_upload(
+    upload: UploadedFile, *, max_bytes: int = MAX_DOCUMENT_BYTES
+) -> tuple[ContentFile, str]:
+    """A safe copy of a datasheet and its content type: a PDF as it is (it is served only as a
+    download, never inline), an image re-encoded as PNG. Anything else is refused."""
+    if upload.size is not None and upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        content = upload.read()
+        if b"%%EOF" not in content[-2048:]:
+            raise ValidationError(_("This PDF is incomplete or damaged."), code="bad_pdf")
+        return ContentFile(content, name=f"{uuid.uuid4().hex}.pdf"), "application/pdf"
+    try:
+        return clean_image_upload(upload, max_bytes=max_bytes), "image/png"
+    except ValidationError:
+        raise ValidationError(
+            _("Only PDF files and images (PNG, JPEG, GIF, WebP) can be attached."),
+            code="not_a_document",
+        ) from None

@@ -40,12 +40,16 @@ SECTIONS = (
         _("Solutions"),
         _("Offers from companies, channelled through their clusters to the European Commission."),
         "solutions/",
+        ready=True,
+        real_url_name="offers:catalogue",
     ),
     Section(
         "demand",
         _("Demand"),
         _("What public authorities urgently need, matched against the solutions on offer."),
         "demand/",
+        ready=True,
+        real_url_name="offers:demand_list",
     ),
     Section(
         "alerts",

@@ -1,0 +1,180 @@
+"""Reads of offers, demand and matches. Each selector owns its prefetching, so its query count
+does not grow with the number of rows."""
+
+from __future__ import annotations
+
+from statistics import median
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from offers.filters import DemandFilter, OfferFilter
+from offers.models import (
+    PUBLIC_OFFER_STATUSES,
+    Demand,
+    Interest,
+    Match,
+    Offer,
+    OfferTransition,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+
+    from portal.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+OFFER_LIST_RELATED = ("category", "category__parent", "cluster", "assignee", "submitted_by")
+
+
+def _offer_list_queryset(queryset: QuerySet[Offer]) -> QuerySet[Offer]:
+    return queryset.select_related(*OFFER_LIST_RELATED).annotate(
+        duplicate_count=Count("possible_duplicates", distinct=True)
+    )
+
+
+def offer_filterset(*, data: Any, user: AnyUser, request: HttpRequest | None = None) -> OfferFilter:
+    """Offers this user may see, filtered (the triage queue for staff; own offers for others)."""
+    return OfferFilter(data=data, queryset=Offer.objects.visible_to(user), request=request)
+
+
+def offer_list(*, filterset: OfferFilter) -> QuerySet[Offer]:
+    queryset = filterset.qs
+    ordering = queryset.query.order_by or ("-submitted_at", "-created_at")
+    return _offer_list_queryset(queryset.order_by(*ordering, "-pk"))
+
+
+def offer_catalogue_filterset(*, data: Any) -> OfferFilter:
+    """The public catalogue "Solutions": accepted and routed offers."""
+    return OfferFilter(data=data, queryset=Offer.objects.public())
+
+
+def offer_get(*, pk: int, user: AnyUser) -> Offer:
+    """An offer the user may see, with its history and attachments; 404 otherwise."""
+    queryset = (
+        Offer.objects.visible_to(user)
+        .select_related(*OFFER_LIST_RELATED, "duplicate_of")
+        .prefetch_related(
+            "attachments",
+            Prefetch("transitions", queryset=OfferTransition.objects.select_related("by")),
+            Prefetch("duplicates", queryset=Offer.objects.select_related("cluster")),
+            Prefetch("possible_duplicates", queryset=Offer.objects.select_related("cluster")),
+        )
+    )
+    try:
+        return queryset.get(pk=pk)
+    except Offer.DoesNotExist:
+        raise Http404 from None
+
+
+def offers_posted_by(*, user: AnyUser) -> QuerySet[Offer]:
+    if not user.is_authenticated:
+        return Offer.objects.none()
+    return _offer_list_queryset(Offer.objects.filter(submitted_by=user)).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def offer_channelling_clusters(*, offer: Offer) -> list[Any]:
+    """Every cluster that channelled this offer: its own and its duplicates'."""
+    clusters = [offer.cluster] if offer.cluster else []
+    clusters += [
+        d.cluster for d in offer.duplicates.all() if d.cluster and d.cluster not in clusters
+    ]
+    return clusters
+
+
+def contact_visible(*, offer: Offer, user: AnyUser) -> bool:
+    """The company's contact details: to its poster, the channelling cluster's managers and
+    staff always; to an authority only once it has expressed interest in the offer."""
+    if not user.is_authenticated:
+        return False
+    if user.is_commission_staff or offer.submitted_by_id == user.pk:
+        return True
+    if offer.cluster_id and offer.cluster.managerships.filter(user=user).exists():  # type: ignore[union-attr]
+        return True
+    return Interest.objects.filter(offer=offer, demand__authority=user).exists()
+
+
+def demand_filterset(*, data: Any, user: AnyUser) -> DemandFilter:
+    return DemandFilter(data=data, queryset=Demand.objects.visible_to(user))
+
+
+def demand_list(*, filterset: DemandFilter) -> QuerySet[Demand]:
+    queryset = filterset.qs
+    ordering = queryset.query.order_by or ("needed_by",)
+    return queryset.select_related(
+        "category", "category__parent", "authority__organisation"
+    ).order_by(*ordering, "-pk")
+
+
+def demand_get(*, pk: int, user: AnyUser) -> Demand:
+    try:
+        return (
+            Demand.objects.visible_to(user)
+            .select_related("category", "authority__organisation", "posted_by")
+            .get(pk=pk)
+        )
+    except Demand.DoesNotExist:
+        raise Http404 from None
+
+
+def demand_matches(*, demand: Demand, user: AnyUser) -> QuerySet[Match]:
+    """The ranked candidate offers for a demand: for its authority and staff only."""
+    if not (user.is_authenticated and (user.is_commission_staff or demand.authority_id == user.pk)):
+        return Match.objects.none()
+    return (
+        Match.objects.filter(demand=demand)
+        .select_related("offer__category", "offer__cluster")
+        .annotate(interest_count=Count("offer__interests", distinct=True))
+        .order_by("-score", "offer_id")
+    )
+
+
+def offer_matches(*, offer: Offer, user: AnyUser) -> QuerySet[Match]:
+    """The open demands an offer could meet: for staff and the offer's poster."""
+    if not (
+        user.is_authenticated and (user.is_commission_staff or offer.submitted_by_id == user.pk)
+    ):
+        return Match.objects.none()
+    return (
+        Match.objects.filter(offer=offer)
+        .select_related("demand__category", "demand__authority__organisation")
+        .order_by("-score", "demand_id")
+    )
+
+
+def interests_of(*, user: AnyUser) -> set[tuple[int, int]]:
+    """(demand id, offer id) pairs in which this authority expressed interest."""
+    if not user.is_authenticated:
+        return set()
+    return set(Interest.objects.filter(demand__authority=user).values_list("demand_id", "offer_id"))
+
+
+def triage_dashboard() -> dict[str, Any]:
+    """Counts by status, category, country and channelling cluster, and the median time from
+    submission to first decision (in hours), over all submitted offers."""
+    submitted = Offer.objects.exclude(submitted_at__isnull=True)
+
+    def by(*fields: str) -> list[dict[str, Any]]:
+        return list(submitted.values(*fields).annotate(n=Count("pk")).order_by("-n", *fields))
+
+    durations = [
+        (decided - sent).total_seconds() / 3600
+        for sent, decided in submitted.exclude(first_decision_at__isnull=True).values_list(
+            "submitted_at", "first_decision_at"
+        )
+        if sent and decided
+    ]
+    return {
+        "total": submitted.count(),
+        "by_status": by("status"),
+        "by_category": by("category__parent__name", "category__name"),
+        "by_country": by("company_country"),
+        "by_cluster": by("cluster__name"),
+        "median_hours_to_decision": round(median(durations), 1) if durations else None,
+        "public_count": Offer.objects.filter(status__in=PUBLIC_OFFER_STATUSES).count(),
+    }

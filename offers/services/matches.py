@@ -1,0 +1,85 @@
+"""Keep the matches between demand and offers up to date (run by tasks after a change)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from offers.matching import score
+from offers.models import (
+    MATCHABLE_OFFER_STATUSES,
+    OPEN_DEMAND_STATUSES,
+    Demand,
+    Match,
+    Offer,
+)
+from portal.core.models import Category
+
+
+def _related_categories(category: Category) -> Q:
+    """The same category, its parent, its children, and its siblings."""
+    q = Q(category=category) | Q(category__parent=category)
+    if category.parent_id is not None:
+        q |= Q(category_id=category.parent_id) | Q(category__parent_id=category.parent_id)
+    return q
+
+
+def _save(
+    demand_offer_scores: list[Match], *, demand: Demand | None = None, offer: Offer | None = None
+) -> int:
+    stale = Match.objects.filter(demand=demand) if demand else Match.objects.filter(offer=offer)
+    keep = [(m.demand_id, m.offer_id) for m in demand_offer_scores]
+    stale_ids = [m.pk for m in stale if (m.demand_id, m.offer_id) not in keep]
+    Match.objects.filter(pk__in=stale_ids).delete()
+    Match.objects.bulk_create(
+        demand_offer_scores,
+        update_conflicts=True,
+        unique_fields=["demand", "offer"],
+        update_fields=["score", "parts", "computed_at"],
+    )
+    return len(demand_offer_scores)
+
+
+@transaction.atomic
+def matches_recompute_for_demand(*, demand: Demand) -> int:
+    """Score every candidate offer for this demand; returns how many match."""
+    today = timezone.localdate()
+    matches: list[Match] = []
+    if demand.status in OPEN_DEMAND_STATUSES:
+        candidates = Offer.objects.filter(
+            _related_categories(demand.category),
+            status__in=MATCHABLE_OFFER_STATUSES,
+            valid_until__gte=today,
+        ).select_related("category")
+        for offer in candidates:
+            total, parts = score(demand, offer, today=today)
+            matches.append(
+                Match(
+                    demand=demand, offer=offer, score=total, parts=parts, computed_at=timezone.now()
+                )
+            )
+    return _save(matches, demand=demand)
+
+
+@transaction.atomic
+def matches_recompute_for_offer(*, offer: Offer) -> int:
+    """Score every open demand this offer could meet; returns how many match."""
+    today = timezone.localdate()
+    matches: list[Match] = []
+    if offer.status in MATCHABLE_OFFER_STATUSES and offer.valid_until >= today:
+        category = offer.category
+        q = Q(category=category) | Q(category__parent=category)
+        if category.parent_id is not None:
+            q |= Q(category_id=category.parent_id) | Q(category__parent_id=category.parent_id)
+        demands = Demand.objects.filter(q, status__in=OPEN_DEMAND_STATUSES).select_related(
+            "category"
+        )
+        for demand in demands:
+            total, parts = score(demand, offer, today=today)
+            matches.append(
+                Match(
+                    demand=demand, offer=offer, score=total, parts=parts, computed_at=timezone.now()
+                )
+            )
+    return _save(matches, offer=offer)

@@ -1,0 +1,1 @@
+"""HTML views of the offers app: catalogue and offers, demand, and the triage desk."""
