@@ -41,11 +41,8 @@ def _category(demand: Demand, offer: Offer) -> Part:
         return Part(
             "category", CATEGORY_POINTS, CATEGORY_POINTS, _("Same category: %s") % offered.name
         )
-    related = (
-        offered.parent_id == wanted.pk
-        or wanted.parent_id == offered.pk
-        or (offered.parent_id is not None and offered.parent_id == wanted.parent_id)
-    )
+    # A general need (PPE) is met in part by a specific offer (masks), and the other way round.
+    related = offered.parent_id == wanted.pk or wanted.parent_id == offered.pk
     if related:
         return Part(
             "category",

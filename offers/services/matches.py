@@ -18,10 +18,10 @@ from portal.core.models import Category
 
 
 def _related_categories(category: Category) -> Q:
-    """The same category, its parent, its children, and its siblings."""
+    """The same category, its parent, or its children (masks do not meet a need for gloves)."""
     q = Q(category=category) | Q(category__parent=category)
     if category.parent_id is not None:
-        q |= Q(category_id=category.parent_id) | Q(category__parent_id=category.parent_id)
+        q |= Q(category_id=category.parent_id)
     return q
 
 
@@ -68,13 +68,9 @@ def matches_recompute_for_offer(*, offer: Offer) -> int:
     today = timezone.localdate()
     matches: list[Match] = []
     if offer.status in MATCHABLE_OFFER_STATUSES and offer.valid_until >= today:
-        category = offer.category
-        q = Q(category=category) | Q(category__parent=category)
-        if category.parent_id is not None:
-            q |= Q(category_id=category.parent_id) | Q(category__parent_id=category.parent_id)
-        demands = Demand.objects.filter(q, status__in=OPEN_DEMAND_STATUSES).select_related(
-            "category"
-        )
+        demands = Demand.objects.filter(
+            _related_categories(offer.category), status__in=OPEN_DEMAND_STATUSES
+        ).select_related("category")
         for demand in demands:
             total, parts = score(demand, offer, today=today)
             matches.append(

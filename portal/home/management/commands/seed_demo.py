@@ -8,8 +8,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.test.utils import override_settings
 
 from clusters.demo import seed_clusters
+from offers.demo import seed_offers
 from portal.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
 from portal.accounts.models import User
 from portal.accounts.roles import Role
@@ -31,9 +33,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--projects", type=int, default=6, help="how many demo projects (default 6)"
         )
+        parser.add_argument(
+            "--offers", type=int, default=10, help="how many demo offers (default 10, every state)"
+        )
+        parser.add_argument(
+            "--demands", type=int, default=4, help="how many demo demands (default 4)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # Demo data tells no one: the lifecycle's notification e-mails are not sent.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self._seed(**options)
 
     @transaction.atomic
-    def handle(self, *args: Any, **options: Any) -> None:
+    def _seed(self, **options: Any) -> None:
         accounts = seed_accounts()
         if accounts:
             self.stdout.write(f"Demo accounts made (password {DEMO_PASSWORD!r}):")
@@ -54,5 +67,19 @@ class Command(BaseCommand):
         if clusters or projects:
             self.stdout.write(f"Demo clusters made: {clusters}; demo projects made: {projects}.")
 
-        if not (accounts or clusters or projects) and not options["quiet"]:
+        offers = demands = 0
+        people = {
+            "company": _demo_account(Role.COMPANY),
+            "manager": manager,
+            "staff": _demo_account(Role.COMMISSION),
+            "authority": User.objects.filter(email__iexact="authority@demo.eu").first(),
+        }
+        if all(people.values()):
+            offers, demands = seed_offers(
+                offers=options["offers"], demands=options["demands"], **people
+            )  # type: ignore[arg-type]
+        if offers or demands:
+            self.stdout.write(f"Demo offers made: {offers}; demo demands made: {demands}.")
+
+        if not (accounts or clusters or projects or offers or demands) and not options["quiet"]:
             self.stdout.write("Demo data already loaded; nothing added.")
