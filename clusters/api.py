@@ -15,15 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import URLPattern, path, reverse
@@ -33,7 +28,6 @@ from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django_filters.rest_framework import DjangoFilterBackend
-from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -54,40 +48,16 @@ from clusters import selectors, services
 from clusters.filters import ClusterFilter, ProjectFilter
 from clusters.models import Cluster, ClusterLabel, PartnerRole, Project
 from portal.core.api_docs import ApiDocsView
+from portal.core.api_errors import service_errors, valid_filterset
 from portal.core.models import Category, Ecosystem
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
 
 
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """Answer a service's refusal the API's way (the one place that maps them).
-
-    ``ValidationError`` becomes a 400 with the same per-field messages (model-wide ones
-    under ``non_field_errors``); ``PermissionDenied`` a 403 with the service's message.
-    """
-    try:
-        yield
-    except DjangoValidationError as exc:
-        detail = serializers.as_serializer_error(exc)
-        if NON_FIELD_ERRORS in detail:
-            detail.setdefault("non_field_errors", []).extend(detail.pop(NON_FIELD_ERRORS))
-        raise serializers.ValidationError(detail) from exc
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc) or None) from exc
-
-
 def _user(request: Request) -> User:
     """The caller, once a permission class has let only signed-in people through."""
     return cast("User", request.user)
-
-
-def _valid_filterset(filterset: Any) -> Any:
-    """An invalid filter (an unknown ecosystem slug, a bad country) is a 400, not ignored."""
-    if not filterset.is_valid():
-        raise translate_validation(filterset.errors)
-    return filterset
 
 
 class SelectorFilterDocs(DjangoFilterBackend):
@@ -236,7 +206,7 @@ class ClusterListView(generics.ListCreateAPIView):
         filterset = selectors.cluster_filterset(
             data=self.request.query_params, user=self.request.user
         )
-        return selectors.cluster_list(filterset=_valid_filterset(filterset))
+        return selectors.cluster_list(filterset=valid_filterset(filterset))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = _user(request)
@@ -304,7 +274,7 @@ class ProjectListView(generics.ListCreateAPIView):
         filterset = selectors.project_filterset(
             data=self.request.query_params, user=self.request.user
         )
-        return selectors.project_list(filterset=_valid_filterset(filterset))
+        return selectors.project_list(filterset=valid_filterset(filterset))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = _user(request)
@@ -453,7 +423,7 @@ class ClusterMapView(APIView):
         },
     )
     def get(self, request: Request) -> HttpResponse:
-        filterset = _valid_filterset(
+        filterset = valid_filterset(
             selectors.cluster_filterset(data=request.query_params, user=request.user)
         )
         bbox = parse_bbox(request.query_params.get("bbox"))

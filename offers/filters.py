@@ -24,26 +24,25 @@ def _category_filter(queryset: QuerySet, value: Category | None) -> QuerySet:
     return queryset.filter(Q(category=value) | Q(category__parent=value))
 
 
+SEARCH_DOCUMENT_SQL = """to_tsvector('english',
+    coalesce("offers_offer"."title", '') || ' ' || coalesce("offers_offer"."description", '')
+    || ' ' || coalesce("offers_offer"."product_details", '') || ' '
+    || coalesce("offers_offer"."company_name", ''))"""
+
+
 def text_search(queryset: QuerySet[Offer], text: str) -> QuerySet[Offer]:
     """Full-text search on PostgreSQL, substring search elsewhere (SQLite, the default)."""
     text = text.strip()
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-        from django.db.models import F, Value
-        from django.db.models.functions import Coalesce, Concat
+        from django.contrib.postgres.search import SearchQuery, SearchVectorField
+        from django.db.models.expressions import RawSQL
 
-        # The same document offer_search_idx (migration 0002) is built on.
-        document = SearchVector(
-            Concat(
-                Coalesce(F("title"), Value("")), Value(" "),
-                Coalesce(F("description"), Value("")), Value(" "),
-                Coalesce(F("product_details"), Value("")), Value(" "),
-                Coalesce(F("company_name"), Value("")),
-            ),
-            config="english",
-        )  # fmt: skip
+        # Written as offer_search_idx's expression (migration 0002) so the planner uses the
+        # index; the columns are qualified because joined tables have a description too.
+        # A constant: no user input reaches this SQL.
+        document = RawSQL(SEARCH_DOCUMENT_SQL, [], output_field=SearchVectorField())  # noqa: S611
         return queryset.annotate(search=document).filter(
             search=SearchQuery(text, config="english", search_type="websearch")
         )

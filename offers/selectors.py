@@ -3,12 +3,14 @@ does not grow with the number of rows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from statistics import median
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
+from clusters.models import ClusterManager
 from offers.filters import DemandFilter, OfferFilter
 from offers.models import (
     PUBLIC_OFFER_STATUSES,
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
     AnyUser = User | AnonymousUser
 
+STAFF_ONLY_FILTERS = ("assignee", "has_duplicates", "older_than_days")
 OFFER_LIST_RELATED = ("category", "category__parent", "cluster", "assignee", "submitted_by")
 
 
@@ -37,8 +40,14 @@ def _offer_list_queryset(queryset: QuerySet[Offer]) -> QuerySet[Offer]:
 
 
 def offer_filterset(*, data: Any, user: AnyUser, request: HttpRequest | None = None) -> OfferFilter:
-    """Offers this user may see, filtered (the triage queue for staff; own offers for others)."""
-    return OfferFilter(data=data, queryset=Offer.objects.visible_to(user), request=request)
+    """Offers this user may see, filtered (the triage queue for staff; own offers for others).
+
+    Triage details (who is assigned, which offers look duplicated) are for staff only."""
+    filterset = OfferFilter(data=data, queryset=Offer.objects.visible_to(user), request=request)
+    if not (user.is_authenticated and user.is_commission_staff):
+        for name in STAFF_ONLY_FILTERS:
+            filterset.filters.pop(name, None)
+    return filterset
 
 
 def offer_list(*, filterset: OfferFilter) -> QuerySet[Offer]:
@@ -87,16 +96,57 @@ def offer_channelling_clusters(*, offer: Offer) -> list[Any]:
     return clusters
 
 
+class ConfidentialAccess(NamedTuple):
+    """Which offers' confidential fields one user may read (sets of offer ids)."""
+
+    insider: frozenset[int]  # everything: price indication and registration number too
+    contact: frozenset[int]  # the contact person (every insider offer, and interest shown)
+
+
+def confidential_access(*, offers: Iterable[Offer], user: AnyUser) -> ConfidentialAccess:
+    """The one rule for confidential fields, for any number of offers in at most two queries.
+
+    Insiders (the poster, the channelling cluster's managers, staff) see everything. An
+    authority sees the contact details once it has expressed interest in the offer, never the
+    price indication or registration number. Everybody else sees none of them."""
+    offers = list(offers)
+    if not user.is_authenticated:
+        return ConfidentialAccess(frozenset(), frozenset())
+    if user.is_commission_staff:
+        every = frozenset(offer.pk for offer in offers)
+        return ConfidentialAccess(every, every)
+    cluster_ids = {offer.cluster_id for offer in offers if offer.cluster_id is not None}
+    managed = (
+        set(
+            ClusterManager.objects.filter(user=user, cluster_id__in=cluster_ids).values_list(
+                "cluster_id", flat=True
+            )
+        )
+        if cluster_ids
+        else set()
+    )
+    insider = frozenset(
+        offer.pk
+        for offer in offers
+        if offer.submitted_by_id == user.pk or offer.cluster_id in managed
+    )
+    others = [offer.pk for offer in offers if offer.pk not in insider]
+    interested = (
+        set(
+            Interest.objects.filter(offer_id__in=others, demand__authority=user).values_list(
+                "offer_id", flat=True
+            )
+        )
+        if others
+        else set()
+    )
+    return ConfidentialAccess(insider, insider | interested)
+
+
 def contact_visible(*, offer: Offer, user: AnyUser) -> bool:
     """The company's contact details: to its poster, the channelling cluster's managers and
     staff always; to an authority only once it has expressed interest in the offer."""
-    if not user.is_authenticated:
-        return False
-    if user.is_commission_staff or offer.submitted_by_id == user.pk:
-        return True
-    if offer.cluster_id and offer.cluster.managerships.filter(user=user).exists():  # type: ignore[union-attr]
-        return True
-    return Interest.objects.filter(offer=offer, demand__authority=user).exists()
+    return offer.pk in confidential_access(offers=[offer], user=user).contact
 
 
 def demand_filterset(*, data: Any, user: AnyUser) -> DemandFilter:
@@ -129,7 +179,11 @@ def demand_matches(*, demand: Demand, user: AnyUser) -> QuerySet[Match]:
     return (
         Match.objects.filter(demand=demand)
         .select_related("offer__category", "offer__cluster")
-        .annotate(interest_count=Count("offer__interests", distinct=True))
+        .annotate(
+            interest_expressed=Exists(
+                Interest.objects.filter(demand=demand, offer=OuterRef("offer"))
+            )
+        )
         .order_by("-score", "offer_id")
     )
 

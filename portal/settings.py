@@ -146,6 +146,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # --- E-mail -----------------------------------------------------------------------------
 # consolemail:// prints mails; smtp+tls://user:password@host:587 sends them.
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# The portal's public address, for links in e-mails (which have no request to take it from).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Clusters Response Portal <no-reply@localhost>"
 )

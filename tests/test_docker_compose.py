@@ -33,6 +33,7 @@ REQUIRED = (
     "POSTGRES_PASSWORD",
     "EMAIL_URL",
     "DEFAULT_FROM_EMAIL",
+    "PORTAL_BASE_URL",
     "COMMISSION_INTAKE_URL",
     "COMMISSION_INTAKE_SECRET",
 )
@@ -96,6 +97,7 @@ def sample_variables() -> dict[str, str]:
         "POSTGRES_PASSWORD": secrets.token_urlsafe(24),
         "EMAIL_URL": "smtp+tls://portal:password@smtp.example.eu:587",
         "DEFAULT_FROM_EMAIL": "Clusters Response Portal <no-reply@portal.example.eu>",
+        "PORTAL_BASE_URL": "https://portal.example.eu",
         "COMMISSION_INTAKE_URL": "https://intake.commission.example.eu/api/offers",
         "COMMISSION_INTAKE_SECRET": secrets.token_urlsafe(32),
     }

@@ -38,12 +38,18 @@ PUBLIC = {
     "clusters/<int:pk>/",
     "clusters/<int:pk>/logo/",
     "projects/<int:pk>/",
+    "offers/<int:pk>/",  # an accepted offer is public; any other is a 404 to outsiders
+    "demand/<int:pk>/",  # open demand is public; closed demand is a 404 to outsiders
     "api/v1/clusters/",
     "api/v1/clusters/map/",
     "api/v1/clusters/<int:pk>/",
     "api/v1/projects/",
     "api/v1/projects/<int:pk>/",
     "api/v1/docs/",
+    "api/v1/offers/",
+    "api/v1/offers/<int:pk>/",
+    "api/v1/demands/",
+    "api/v1/demands/<int:pk>/",
     "admin/login/",
     "admin/logout/",
 }

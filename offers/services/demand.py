@@ -42,7 +42,8 @@ def _apply(demand: Demand, data: dict[str, Any]) -> None:
             setattr(demand, field, data[field])
     if isinstance(demand.certifications, str):
         demand.certifications = [c.strip() for c in demand.certifications.split(",") if c.strip()]
-    if demand.needed_by and demand.needed_by < timezone.localdate():
+    # Only a newly given date must be in the future: an old demand can still be edited.
+    if "needed_by" in data and demand.needed_by and demand.needed_by < timezone.localdate():
         raise ValidationError({"needed_by": [_("This date has passed.")]})
     if demand.quantity is not None and demand.quantity <= 0:
         raise ValidationError({"quantity": [_("Give a quantity above zero.")]})
@@ -93,7 +94,12 @@ def demand_set_status(*, demand: Demand, to_status: str, by: User) -> Demand:
             {
                 "status": [
                     _("A demand that is “%(from)s” cannot become “%(to)s”.")
-                    % {"from": demand.status, "to": to_status}
+                    % {
+                        "from": DemandStatus(demand.status).label,
+                        "to": DemandStatus(to_status).label
+                        if to_status in DemandStatus.values
+                        else to_status,
+                    }
                 ]
             }
         )

@@ -29,7 +29,7 @@ def _save(
     demand_offer_scores: list[Match], *, demand: Demand | None = None, offer: Offer | None = None
 ) -> int:
     stale = Match.objects.filter(demand=demand) if demand else Match.objects.filter(offer=offer)
-    keep = [(m.demand_id, m.offer_id) for m in demand_offer_scores]
+    keep = {(m.demand_id, m.offer_id) for m in demand_offer_scores}
     stale_ids = [m.pk for m in stale if (m.demand_id, m.offer_id) not in keep]
     Match.objects.filter(pk__in=stale_ids).delete()
     Match.objects.bulk_create(

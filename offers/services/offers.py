@@ -29,6 +29,10 @@ OFFER_FIELDS = (
 EXPIRY_BATCH = 500
 
 
+def _status_label(status: str) -> str:
+    return str(OfferStatus(status).label) if status in OfferStatus.values else status
+
+
 class TransitionError(ValidationError):
     """A status change the lifecycle table does not allow (or not to this person)."""
 
@@ -129,7 +133,7 @@ def offer_transition(*, offer: Offer, to_status: str, by: User | None, note: str
             {
                 "to": [
                     _("An offer that is “%(from)s” cannot become “%(to)s”.")
-                    % {"from": from_status, "to": to_status}
+                    % {"from": OfferStatus(from_status).label, "to": _status_label(to_status)}
                 ]
             }
         )
@@ -188,11 +192,16 @@ def offer_assign(*, offer: Offer, assignee: User | None, by: User) -> Offer:
 def offer_mark_duplicate(*, offer: Offer, original: Offer, by: User, note: str = "") -> Offer:
     """Staff mark an offer under review as a duplicate of another. The original keeps showing
     every cluster that channelled the same offer."""
-    if original.pk == offer.pk:
-        raise ValidationError({"duplicate_of": [_("An offer cannot duplicate itself.")]})
     if original.duplicate_of_id is not None:
         original = original.duplicate_of  # type: ignore[assignment]  # point at the first one
+    # Checked after following the chain: marking A as a duplicate of its own duplicate B
+    # would otherwise make A a duplicate of itself.
+    if original.pk == offer.pk:
+        raise ValidationError({"duplicate_of": [_("An offer cannot duplicate itself.")]})
     Offer.objects.filter(pk=offer.pk).update(duplicate_of=original)
+    # Offers already marked as duplicates of this one follow it to the original, so the
+    # original keeps listing every cluster that channelled the same offer.
+    Offer.objects.filter(duplicate_of=offer).update(duplicate_of=original)
     offer = offer_transition(
         offer=offer,
         to_status=OfferStatus.DUPLICATE,

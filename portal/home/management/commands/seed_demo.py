@@ -68,16 +68,17 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo clusters made: {clusters}; demo projects made: {projects}.")
 
         offers = demands = 0
-        people = {
-            "company": _demo_account(Role.COMPANY),
-            "manager": manager,
-            "staff": _demo_account(Role.COMMISSION),
-            "authority": User.objects.filter(email__iexact="authority@demo.eu").first(),
-        }
-        if all(people.values()):
+        company, staff = _demo_account(Role.COMPANY), _demo_account(Role.COMMISSION)
+        authority = User.objects.filter(email__iexact="authority@demo.eu").first()
+        if company and manager and staff and authority:
             offers, demands = seed_offers(
-                offers=options["offers"], demands=options["demands"], **people
-            )  # type: ignore[arg-type]
+                offers=options["offers"],
+                demands=options["demands"],
+                company=company,
+                manager=manager,
+                staff=staff,
+                authority=authority,
+            )
         if offers or demands:
             self.stdout.write(f"Demo offers made: {offers}; demo demands made: {demands}.")
 
