@@ -36,3 +36,28 @@ def test_the_readme_documents_the_demo_password_and_accounts():
     assert DEMO_PASSWORD in readme
     for email, *_ in DEMO_ACCOUNTS:
         assert email in readme
+
+
+@pytest.mark.django_db
+def test_seed_demo_makes_offers_in_every_state_a_duplicate_and_matched_demand(
+    django_capture_on_commit_callbacks,
+):
+    from offers.models import Demand, Match, Offer, OfferStatus
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--clusters", "12", "--projects", "2")
+
+    statuses = set(Offer.objects.values_list("status", flat=True))
+    assert statuses == set(OfferStatus.values)
+    duplicate = Offer.objects.get(status=OfferStatus.DUPLICATE)
+    assert duplicate.duplicate_of is not None
+    assert duplicate.cluster != duplicate.duplicate_of.cluster
+    assert duplicate.possible_duplicates.exists()
+    assert Demand.objects.count() == 4
+    assert Match.objects.filter(score=100).exists()
+    offers = Offer.objects.count()
+
+    call_command("seed_demo")
+
+    assert Offer.objects.count() == offers
+    assert Demand.objects.count() == 4
