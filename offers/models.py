@@ -87,6 +87,8 @@ class OfferQuerySet(models.QuerySet["Offer"]):
             | Q(submitted_by=user)
             | Exists(ClusterManager.objects.filter(cluster=OuterRef("cluster"), user=user))
             | Exists(Match.objects.filter(offer=OuterRef("pk"), demand__authority=user))
+            # An authority keeps the offers it showed interest in, after matching moves on.
+            | Exists(Interest.objects.filter(offer=OuterRef("pk"), demand__authority=user))
         )
 
     def editable_by(self, user: User | AnonymousUser) -> OfferQuerySet:

@@ -319,6 +319,22 @@ class TestMatching:
         assert recipients == sorted([good.contact_email, company_user.email, authority.email])
 
     @pytest.mark.django_db
+    def test_the_authority_keeps_an_offer_it_showed_interest_in_after_it_closes(
+        self, demand, offers, authority, commission_staff, django_capture_on_commit_callbacks
+    ):
+        from offers.selectors import contact_visible
+
+        good = offers["good"]
+        services.interest_express(demand=demand, offer=good, by=authority)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.offer_transition(offer=good, to_status=S.ROUTED, by=commission_staff)
+            services.offer_transition(offer=good, to_status=S.CLOSED, by=commission_staff)
+
+        assert good in Offer.objects.visible_to(authority)
+        assert contact_visible(offer=good, user=authority)
+        assert good not in Offer.objects.visible_to(make_user(Role.AUTHORITY, verified=True))
+
+    @pytest.mark.django_db
     def test_another_authority_cannot_express_interest(self, demand, offers):
         other = make_user(Role.AUTHORITY, verified=True)
 
