@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from offers.models import Demand, Interest, Match, Offer, OfferAttachment, OfferTransition
+from offers.models import (
+    Delivery,
+    Demand,
+    Destination,
+    Interest,
+    Match,
+    Offer,
+    OfferAttachment,
+    OfferTransition,
+    RoutingRule,
+)
 
 
 class OfferTransitionInline(admin.TabularInline):
@@ -90,3 +100,35 @@ class InterestAdmin(admin.ModelAdmin):
     list_display = ["demand", "offer", "expressed_by", "expressed_at"]
     list_select_related = ["demand", "offer", "expressed_by"]
     search_fields = ["demand__title", "offer__title"]
+
+
+@admin.register(Destination)
+class DestinationAdmin(admin.ModelAdmin):
+    list_display = ["name", "intake_url", "email"]
+    search_fields = ["name", "intake_url", "email"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["priority", "category", "ecosystem", "country", "destination", "active"]
+    list_editable = ["active"]
+    list_filter = ["active", "destination"]
+    list_select_related = ["category", "ecosystem", "destination"]
+    ordering = ["priority"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = [
+        "offer",
+        "destination_name",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "delivered_at",
+    ]
+    list_filter = ["status", "destination_name"]
+    list_select_related = ["offer"]
+    search_fields = ["offer__title", "idempotency_key"]
+    # The outbox is written by offers.routing; staff retry from the triage desk.
+    readonly_fields = [f.name for f in Delivery._meta.fields]

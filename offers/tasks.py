@@ -45,3 +45,28 @@ def expire_offers() -> int:
         if expired == 0:
             break
     return total
+
+
+# Delivery to the Commission. Safe to run twice: the attempt claims its row with a
+# conditional update, and the intake records each idempotency key once. The hard limit stays
+# far below the broker's visibility timeout, so a running task is never handed out twice.
+@shared_task(
+    name="offers.deliver_offer",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=60,
+    soft_time_limit=45,
+    ignore_result=True,
+)
+def deliver_offer(delivery_id: int) -> str:
+    from offers.routing import deliver
+
+    return deliver(delivery_id)
+
+
+@shared_task(name="offers.sweep_deliveries", acks_late=True, time_limit=120, ignore_result=True)
+def sweep_deliveries() -> int:
+    """Every few seconds (beat): send the deliveries the fast path missed."""
+    from offers.routing import sweep
+
+    return sweep()

@@ -141,7 +141,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "expire-offers": {"task": "offers.expire_offers", "schedule": 60 * 60},
+    # Deliveries the fast path missed (broker down, message lost, worker killed).
+    "sweep-deliveries": {"task": "offers.sweep_deliveries", "schedule": 15},
 }
+
+# --- Routing accepted offers to the Commission ------------------------------------------
+# The default destination, for offers no routing rule claims.
+COMMISSION_INTAKE_URL = env.str("COMMISSION_INTAKE_URL", default="")
+COMMISSION_INTAKE_SECRET = env.str("COMMISSION_INTAKE_SECRET", default="")
+ROUTING_MAX_ATTEMPTS = env.int("ROUTING_MAX_ATTEMPTS", default=8)
+ROUTING_TIMEOUT_SECONDS = env.float("ROUTING_TIMEOUT_SECONDS", default=10.0)
+ROUTING_BACKOFF_SECONDS = env.float("ROUTING_BACKOFF_SECONDS", default=5.0)
+ROUTING_SWEEP_BATCH = env.int("ROUTING_SWEEP_BATCH", default=500)
 
 # --- E-mail -----------------------------------------------------------------------------
 # consolemail:// prints mails; smtp+tls://user:password@host:587 sends them.

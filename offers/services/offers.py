@@ -155,6 +155,10 @@ def offer_transition(*, offer: Offer, to_status: str, by: User | None, note: str
     OfferTransition.objects.create(
         offer=offer, from_status=from_status, to_status=to_status, by=by, note=note
     )
+    if to_status == OfferStatus.ACCEPTED:
+        from offers.routing import delivery_create
+
+        delivery_create(offer=offer)  # the outbox row, in this same transaction
     queue_email(
         to=[offer.submitted_by.email],
         subject=_("Your offer “%(title)s” is now %(status)s")

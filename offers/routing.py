@@ -1,0 +1,395 @@
+"""Routing accepted offers to the Commission: the rule that picks a destination, the outbox
+row written with the acceptance, and the delivery that signs and POSTs it.
+
+The guarantee: every accepted offer arrives, exactly once. The outbox row is written in the
+accepting transaction; a task sends it after commit; a periodic sweeper sends what the fast
+path missed. Sending is claimed with a conditional update, so two workers never send the same
+row at once, and the intake records each idempotency key once, so a send repeated after a
+crash is harmless.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import random
+import urllib.error
+import urllib.request
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from offers.models import Delivery, DeliveryStatus, Destination, Offer, OfferStatus, RoutingRule
+
+logger = logging.getLogger(__name__)
+
+PAYLOAD_VERSION = 1
+DEFAULT_DESTINATION_NAME = "Commission intake (default)"
+# A "sending" claim older than this is a worker that died mid-send: the sweeper frees it.
+STALE_CLAIM = timedelta(minutes=5)
+USER_AGENT = "ClustersResponsePortal/1 (+routing)"
+
+# The documented payload (version 1), as JSON Schema. Bump PAYLOAD_VERSION on any change.
+PAYLOAD_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Offer routed to a Commission service",
+    "type": "object",
+    "required": [
+        "version",
+        "idempotency_key",
+        "offer_id",
+        "title",
+        "description",
+        "company",
+        "category",
+        "quantity",
+        "unit",
+        "lead_time_days",
+        "delivery_countries",
+        "certifications",
+        "valid_until",
+        "contact",
+        "channelling_clusters",
+        "accepted_at",
+        "destination",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "version": {"const": PAYLOAD_VERSION},
+        "idempotency_key": {"type": "string", "format": "uuid"},
+        "offer_id": {"type": "integer"},
+        "url": {"type": "string"},
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "product_details": {"type": "string"},
+        "company": {
+            "type": "object",
+            "required": ["name", "country", "size", "registration_number"],
+            "properties": {
+                "name": {"type": "string"},
+                "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                "size": {"enum": ["sme", "large"]},
+                "registration_number": {"type": "string"},
+            },
+        },
+        "category": {
+            "type": "object",
+            "required": ["slug", "name"],
+            "properties": {
+                "slug": {"type": "string"},
+                "name": {"type": "string"},
+                "parent": {"type": ["string", "null"]},
+            },
+        },
+        "quantity": {"type": "string"},
+        "unit": {"type": "string"},
+        "capacity_per_week": {"type": ["string", "null"]},
+        "lead_time_days": {"type": ["integer", "null"]},
+        "delivery_countries": {
+            "type": "array",
+            "items": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        },
+        "certifications": {"type": "array", "items": {"type": "string"}},
+        "price_indication": {"type": "string"},
+        "valid_until": {"type": "string", "format": "date"},
+        "contact": {
+            "type": "object",
+            "required": ["name", "email"],
+            "properties": {
+                "name": {"type": "string"},
+                "email": {"type": "string"},
+                "phone": {"type": "string"},
+            },
+        },
+        "channelling_clusters": {"type": "array", "items": {"type": "string"}},
+        "accepted_at": {"type": "string", "format": "date-time"},
+        "destination": {"type": "string"},
+    },
+}
+
+
+# --- deciding ---------------------------------------------------------------------------
+
+
+def rule_for(offer: Offer) -> RoutingRule | None:
+    """The first active rule, by priority, whose every condition the offer meets."""
+    cluster = offer.cluster
+    ecosystems = set(cluster.ecosystems.values_list("pk", flat=True)) if cluster else set()
+    rules = (
+        RoutingRule.objects.filter(active=True)
+        .select_related("destination", "category")
+        .filter(
+            Q(category__isnull=True)
+            | Q(category=offer.category_id)
+            | Q(category=offer.category.parent_id)
+        )
+    )
+    for rule in rules.order_by("priority", "pk"):
+        if rule.ecosystem_id is not None and rule.ecosystem_id not in ecosystems:
+            continue
+        if rule.country and str(rule.country) != str(offer.company_country):
+            continue
+        return rule
+    return None
+
+
+def delivery_create(*, offer: Offer) -> Delivery:
+    """In the accepting transaction: decide the destination and write the outbox row.
+
+    The task that sends it is queued after commit; a rolled-back acceptance sends nothing."""
+    rule = rule_for(offer)
+    destination = rule.destination if rule else None
+    delivery, _created = Delivery.objects.update_or_create(
+        offer=offer,
+        defaults={
+            "destination": destination,
+            "rule": rule,
+            "destination_name": destination.name if destination else DEFAULT_DESTINATION_NAME,
+            "payload_version": PAYLOAD_VERSION,
+            "status": DeliveryStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": timezone.now(),
+            "claimed_at": None,
+        },
+        create_defaults={
+            "destination": destination,
+            "rule": rule,
+            "destination_name": destination.name if destination else DEFAULT_DESTINATION_NAME,
+            "payload_version": PAYLOAD_VERSION,
+            "idempotency_key": uuid.uuid4(),
+            "next_attempt_at": timezone.now(),
+        },
+    )
+    delivery_id = delivery.pk
+    transaction.on_commit(lambda: queue_delivery(delivery_id))
+    return delivery
+
+
+def queue_delivery(delivery_id: int, countdown: float | None = None) -> None:
+    """Hand a delivery to a worker. If the broker is down, the sweeper will do it later: an
+    accepted offer must never fail because Redis is away."""
+    from offers.tasks import deliver_offer
+
+    try:
+        deliver_offer.apply_async((delivery_id,), countdown=countdown or 0)
+    except Exception:  # the broker's errors vary by transport; all mean "not queued now"
+        logger.warning(
+            "delivery %s not queued; the sweeper will send it", delivery_id, exc_info=True
+        )
+
+
+# --- sending ----------------------------------------------------------------------------
+
+
+def payload(delivery: Delivery) -> dict[str, Any]:
+    offer = Offer.objects.select_related("category__parent", "cluster").get(pk=delivery.offer_id)
+    clusters = [offer.cluster.name] if offer.cluster else []
+    clusters += [
+        name for name in Offer.objects.filter(duplicate_of=offer).exclude(cluster=None).values_list("cluster__name", flat=True)
+        if name not in clusters
+    ]  # fmt: skip
+    accepted = (
+        offer.transitions.filter(to_status=OfferStatus.ACCEPTED)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return {
+        "version": delivery.payload_version,
+        "idempotency_key": str(delivery.idempotency_key),
+        "offer_id": offer.pk,
+        "url": f"{settings.PORTAL_BASE_URL}{offer.get_absolute_url()}",
+        "title": offer.title,
+        "description": offer.description,
+        "product_details": offer.product_details,
+        "company": {
+            "name": offer.company_name,
+            "country": str(offer.company_country),
+            "size": offer.company_size,
+            "registration_number": offer.registration_number,
+        },
+        "category": {
+            "slug": offer.category.slug,
+            "name": offer.category.name,
+            "parent": offer.category.parent.slug if offer.category.parent else None,
+        },
+        "quantity": str(offer.quantity),
+        "unit": offer.unit,
+        "capacity_per_week": None
+        if offer.capacity_per_week is None
+        else str(offer.capacity_per_week),
+        "lead_time_days": offer.lead_time_days,
+        "delivery_countries": [str(c) for c in offer.delivery_countries],
+        "certifications": list(offer.certifications),
+        "price_indication": offer.price_indication,
+        "valid_until": offer.valid_until.isoformat(),
+        "contact": {
+            "name": offer.contact_name,
+            "email": offer.contact_email,
+            "phone": offer.contact_phone,
+        },
+        "channelling_clusters": clusters,
+        "accepted_at": (accepted or timezone.now()).isoformat(),
+        "destination": delivery.destination_name,
+    }
+
+
+def sign(body: bytes, secret: str) -> str:
+    """The ``X-Signature`` header: ``sha256=`` and the hex HMAC-SHA256 of the body."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _endpoint(delivery: Delivery) -> tuple[str, str]:
+    if delivery.destination_id:
+        destination: Destination = delivery.destination  # type: ignore[assignment]
+        return destination.intake_url, destination.secret
+    return settings.COMMISSION_INTAKE_URL, settings.COMMISSION_INTAKE_SECRET
+
+
+def _claim(delivery_id: int) -> bool:
+    """Take the row for sending, if it is due and nobody else has it."""
+    now = timezone.now()
+    return bool(
+        Delivery.objects.filter(
+            pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+        ).update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before the next try: exponential, with full jitter, capped at an hour."""
+    ceiling = min(3600.0, settings.ROUTING_BACKOFF_SECONDS * (2 ** max(0, attempts - 1)))
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311  # jitter, not cryptography
+
+
+def deliver(delivery_id: int) -> str:
+    """One attempt: claim, POST, record. Returns the delivery's status afterwards (or
+    ``"skipped"`` when another worker has it or it is not due)."""
+    if not _claim(delivery_id):
+        return "skipped"
+    delivery = Delivery.objects.select_related("destination").get(pk=delivery_id)
+    url, secret = _endpoint(delivery)
+    if not url:
+        return _record(
+            delivery, retry=True, error="No intake URL is configured for this destination."
+        )
+    body = json.dumps(payload(delivery), separators=(",", ":"), sort_keys=True).encode()
+    request = urllib.request.Request(  # noqa: S310  # the URL is staff-configured http(s)
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Idempotency-Key": str(delivery.idempotency_key),
+            "X-Signature": sign(body, secret),
+            "User-Agent": USER_AGENT,
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=settings.ROUTING_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return _record(delivery, status=response.status, body=response.read(2000))
+    except urllib.error.HTTPError as exc:
+        retry = exc.code in (408, 429) or exc.code >= 500
+        return _record(
+            delivery, status=exc.code, body=exc.read(2000), retry=retry, error=f"HTTP {exc.code}"
+        )
+    except (OSError, ValueError) as exc:  # network errors, timeouts, a malformed URL
+        return _record(delivery, retry=True, error=f"{type(exc).__name__}: {exc}")
+
+
+def _record(
+    delivery: Delivery,
+    *,
+    status: int | None = None,
+    body: bytes = b"",
+    retry: bool = False,
+    error: str = "",
+) -> str:
+    now = timezone.now()
+    fields: dict[str, Any] = {
+        "last_response_status": status,
+        "last_response_body": body.decode("utf-8", "replace")[:2000],
+        "last_error": error,
+        "claimed_at": None,
+    }
+    if status is not None and 200 <= status < 300:
+        fields |= {"status": DeliveryStatus.DELIVERED, "delivered_at": now, "last_error": ""}
+    elif retry and delivery.attempts < settings.ROUTING_MAX_ATTEMPTS:
+        delay = backoff(delivery.attempts)
+        fields |= {
+            "status": DeliveryStatus.PENDING,
+            "next_attempt_at": now + timedelta(seconds=delay),
+        }
+    else:
+        fields["status"] = DeliveryStatus.DEAD if retry else DeliveryStatus.FAILED
+    with transaction.atomic():
+        Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(**fields)
+        if fields["status"] == DeliveryStatus.DELIVERED:
+            _mark_routed(delivery.offer_id)
+    if fields["status"] == DeliveryStatus.PENDING:
+        delivery_id = delivery.pk
+        transaction.on_commit(lambda: queue_delivery(delivery_id, countdown=delay))
+    return str(fields["status"])
+
+
+def _mark_routed(offer_id: int) -> None:
+    from offers.services import TransitionError, offer_transition
+
+    offer = Offer.objects.get(pk=offer_id)
+    if offer.status == OfferStatus.ACCEPTED:
+        # If it moved meanwhile (e.g. expired), the delivery itself is still recorded.
+        with contextlib.suppress(TransitionError):
+            offer_transition(
+                offer=offer,
+                to_status=OfferStatus.ROUTED,
+                by=None,
+                note="Delivered to the Commission.",
+            )
+
+
+# --- the sweeper and staff actions ------------------------------------------------------
+
+
+def sweep(*, batch: int | None = None) -> int:
+    """Free stale claims and queue due deliveries, a bounded batch at a time; returns how many
+    were queued."""
+    batch = batch or settings.ROUTING_SWEEP_BATCH
+    now = timezone.now()
+    Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
+        status=DeliveryStatus.PENDING, claimed_at=None, next_attempt_at=now
+    )
+    due = list(
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:batch]
+    )
+    for delivery_id in due:
+        queue_delivery(delivery_id)
+    return len(due)
+
+
+def delivery_retry_now(*, delivery: Delivery, by: Any) -> Delivery:
+    """Commission staff send a failed or dead delivery again, with a fresh count of attempts."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    if not (by.is_authenticated and by.is_commission_staff):
+        raise PermissionDenied("Only Commission staff can retry deliveries.")
+    updated = Delivery.objects.filter(
+        pk=delivery.pk, status__in=[DeliveryStatus.FAILED, DeliveryStatus.DEAD]
+    ).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
+    )
+    if not updated:
+        raise ValidationError("Only a failed or dead delivery can be retried.")
+    delivery_id = delivery.pk
+    transaction.on_commit(lambda: queue_delivery(delivery_id))
+    delivery.refresh_from_db()
+    return delivery
