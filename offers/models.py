@@ -41,8 +41,9 @@ class OfferStatus(models.TextChoices):
 
 # Shown in the public catalogue "Solutions".
 PUBLIC_OFFER_STATUSES = (OfferStatus.ACCEPTED, OfferStatus.ROUTED)
-# Candidates for matching against demand.
-MATCHABLE_OFFER_STATUSES = (OfferStatus.ACCEPTED, OfferStatus.UNDER_REVIEW)
+# Candidates for matching against demand. Routed offers stay candidates: routing follows
+# acceptance within seconds, and the offer is still on the table for the authorities.
+MATCHABLE_OFFER_STATUSES = (OfferStatus.ACCEPTED, OfferStatus.UNDER_REVIEW, OfferStatus.ROUTED)
 
 
 class CompanySize(models.TextChoices):

@@ -7,18 +7,33 @@ from collections.abc import Iterable
 from statistics import median
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from clusters.models import ClusterManager
 from offers.filters import DemandFilter, OfferFilter
 from offers.models import (
     PUBLIC_OFFER_STATUSES,
+    Delivery,
+    DeliveryStatus,
     Demand,
+    Destination,
     Interest,
     Match,
     Offer,
     OfferTransition,
+    RoutingRule,
 )
 
 if TYPE_CHECKING:
@@ -62,10 +77,18 @@ def offer_catalogue_filterset(*, data: Any) -> OfferFilter:
 
 
 def offer_get(*, pk: int, user: AnyUser) -> Offer:
-    """An offer the user may see, with its history and attachments; 404 otherwise."""
+    """An offer the user may see, with its history, attachments and delivery to the
+    Commission (if any); 404 otherwise."""
     queryset = (
         Offer.objects.visible_to(user)
-        .select_related(*OFFER_LIST_RELATED, "duplicate_of")
+        # "delivery" is a reverse one-to-one: a LEFT JOIN, so an offer without one still loads.
+        .select_related(
+            *OFFER_LIST_RELATED,
+            "duplicate_of",
+            "delivery",
+            "delivery__destination",
+            "delivery__rule",
+        )
         .prefetch_related(
             "attachments",
             Prefetch("transitions", queryset=OfferTransition.objects.select_related("by")),
@@ -232,3 +255,60 @@ def triage_dashboard() -> dict[str, Any]:
         "median_hours_to_decision": round(median(durations), 1) if durations else None,
         "public_count": Offer.objects.filter(status__in=PUBLIC_OFFER_STATUSES).count(),
     }
+
+
+# --- Routing to the Commission ---------------------------------------------------------------
+
+# The order staff read deliveries in: what needs them first.
+DELIVERY_STATUS_ORDER = (
+    DeliveryStatus.FAILED,
+    DeliveryStatus.DEAD,
+    DeliveryStatus.PENDING,
+    DeliveryStatus.SENDING,
+    DeliveryStatus.DELIVERED,
+)
+
+
+def delivery_counts() -> dict[str, int]:
+    """How many deliveries are in each status (every status, zero included), in the order
+    staff read them."""
+    rows = Delivery.objects.order_by().values("status").annotate(n=Count("pk"))
+    found = {row["status"]: row["n"] for row in rows}
+    return {str(status): found.get(status, 0) for status in DELIVERY_STATUS_ORDER}
+
+
+def delivery_list(*, statuses: Iterable[str]) -> QuerySet[Delivery]:
+    """Deliveries in these statuses, failed and dead first, then the most recently changed."""
+    rank = Case(
+        *(When(status=status, then=i) for i, status in enumerate(DELIVERY_STATUS_ORDER)),
+        output_field=IntegerField(),
+    )
+    return (
+        Delivery.objects.filter(status__in=list(statuses))
+        # The page shows the destination's name as recorded on the delivery: no join for it.
+        .select_related("offer")
+        .annotate(status_rank=rank)
+        .order_by("status_rank", "-updated_at", "-pk")
+    )
+
+
+def routing_rule_list() -> QuerySet[RoutingRule]:
+    """Every routing rule, active or not, in the order they are tried."""
+    return RoutingRule.objects.select_related(
+        "category", "category__parent", "ecosystem", "destination"
+    ).order_by("priority", "pk")
+
+
+def destination_list() -> QuerySet[Destination]:
+    """Every Commission service offers can be routed to, with how many rules name it and
+    whether its secret is set. The secret itself is not loaded: no page shows it."""
+    return (
+        Destination.objects.defer("secret")
+        .annotate(
+            rule_count=Count("rules"),
+            has_secret=Case(
+                When(secret="", then=Value(False)), default=Value(True), output_field=BooleanField()
+            ),
+        )
+        .order_by("name")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from offers.views import demand, offers, triage
+from offers.views import demand, offers, routing, triage
 
 app_name = "offers"
 
@@ -42,5 +42,38 @@ urlpatterns = [
         "triage/offers/<int:pk>/duplicate/",
         triage.TriageDuplicateView.as_view(),
         name="triage_duplicate",
+    ),
+    # Routing accepted offers to the Commission: deliveries, rules and destinations.
+    path("triage/deliveries/", routing.DeliveryListView.as_view(), name="deliveries"),
+    path(
+        "triage/deliveries/<int:pk>/retry/",
+        routing.DeliveryRetryView.as_view(),
+        name="delivery_retry",
+    ),
+    path("triage/routing/", routing.RoutingOverviewView.as_view(), name="routing_rules"),
+    path(
+        "triage/routing/rules/new/",
+        routing.RoutingRuleCreateView.as_view(),
+        name="routing_rule_create",
+    ),
+    path(
+        "triage/routing/rules/<int:pk>/edit/",
+        routing.RoutingRuleUpdateView.as_view(),
+        name="routing_rule_edit",
+    ),
+    path(
+        "triage/routing/rules/<int:pk>/delete/",
+        routing.RoutingRuleDeleteView.as_view(),
+        name="routing_rule_delete",
+    ),
+    path(
+        "triage/routing/destinations/new/",
+        routing.DestinationCreateView.as_view(),
+        name="destination_create",
+    ),
+    path(
+        "triage/routing/destinations/<int:pk>/edit/",
+        routing.DestinationUpdateView.as_view(),
+        name="destination_edit",
     ),
 ]

@@ -33,7 +33,7 @@ def _queue_matching(demand: Demand) -> None:
     from offers.tasks import recompute_demand_matches
 
     demand_id = demand.pk
-    transaction.on_commit(lambda: recompute_demand_matches.delay(demand_id))
+    transaction.on_commit(lambda: recompute_demand_matches.delay(demand_id), robust=True)
 
 
 def _apply(demand: Demand, data: dict[str, Any]) -> None:

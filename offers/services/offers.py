@@ -41,7 +41,8 @@ def _queue_matching(offer: Offer) -> None:
     from offers.tasks import recompute_offer_matches
 
     offer_id = offer.pk
-    transaction.on_commit(lambda: recompute_offer_matches.delay(offer_id))
+    # robust: a broker that is down must not fail a change that is already committed.
+    transaction.on_commit(lambda: recompute_offer_matches.delay(offer_id), robust=True)
 
 
 def _apply(offer: Offer, data: dict[str, Any], by: User) -> None:
@@ -175,7 +176,7 @@ def offer_transition(*, offer: Offer, to_status: str, by: User | None, note: str
         from offers.tasks import flag_offer_duplicates
 
         offer_id = offer.pk
-        transaction.on_commit(lambda: flag_offer_duplicates.delay(offer_id))
+        transaction.on_commit(lambda: flag_offer_duplicates.delay(offer_id), robust=True)
     _queue_matching(offer)
     return offer
 

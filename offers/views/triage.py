@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -35,8 +36,9 @@ from django_countries import countries
 from clusters.forms import prepare_filter_form
 from offers import exports
 from offers.filters import OfferFilter
-from offers.models import Offer, OfferStatus
+from offers.models import DeliveryStatus, Offer, OfferStatus
 from offers.selectors import (
+    delivery_counts,
     offer_channelling_clusters,
     offer_filterset,
     offer_get,
@@ -447,8 +449,14 @@ class _OfferPage(CommissionStaffRequiredMixin, View):
         user = _staff(self.request)
         candidates = list(offer.possible_duplicates.all())
         targets = self.targets(offer)
+        # Loaded with the offer (offer_get); an offer never accepted has none.
+        delivery = getattr(offer, "delivery", None)
         context = {
             "offer": offer,
+            "delivery": delivery,
+            "delivery_retryable": delivery is not None
+            and delivery.status in (DeliveryStatus.FAILED, DeliveryStatus.DEAD),
+            "max_attempts": settings.ROUTING_MAX_ATTEMPTS,
             "attachments": offer.attachments.all(),
             "transitions": offer.transitions.all(),
             "channelling_clusters": offer_channelling_clusters(offer=offer),
@@ -589,7 +597,8 @@ def _category_label(row: dict[str, Any]) -> str:
 
 
 class TriageDashboardView(CommissionStaffRequiredMixin, TemplateView):
-    """Counts by status, category, country and cluster, and the median time to a decision."""
+    """Counts by status, category, country and cluster, the median time to a decision, and
+    deliveries to the Commission by status."""
 
     template_name = "offers/triage_dashboard.html"
 
@@ -603,6 +612,10 @@ class TriageDashboardView(CommissionStaffRequiredMixin, TemplateView):
             public_count=data["public_count"],
             median_hours=hours,
             median=duration_text(hours),
+            delivery_counts=[
+                {"status": status, "label": DeliveryStatus(status).label, "n": n}
+                for status, n in delivery_counts().items()
+            ],
             tables=[
                 {
                     "id": "by-status",

@@ -13,4 +13,6 @@ def queue_email(*, to: list[str], subject: str, template: str, context: dict[str
     """Render ``template`` now (it may read rows) and send it from a worker after commit."""
     body = render_to_string(template, {"site_url": settings.PORTAL_BASE_URL, **context})
     subject = " ".join(subject.split())
-    transaction.on_commit(lambda: send_email.delay(subject, body, to))
+    # robust: with the broker down the change is committed all the same; the mail is lost
+    # (logged), the request does not fail.
+    transaction.on_commit(lambda: send_email.delay(subject, body, to), robust=True)

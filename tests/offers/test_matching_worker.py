@@ -180,17 +180,18 @@ def test_worker_matches_a_new_demand_and_drops_the_match_of_a_routed_offer(throu
 
     offer_recomputations = received(log_path, "offers.recompute_offer_matches")
     best = offer_transition(offer=best, to_status=OfferStatus.ROUTED, by=staff, note="Routed.")
+    best = offer_transition(offer=best, to_status=OfferStatus.CLOSED, by=staff, note="Closed.")
 
     wait_for(
         lambda: not Match.objects.filter(demand=demand, offer=best).exists(),
-        "the routed offer's match removed",
+        "the closed offer's match removed",
         log_path,
     )
-    assert received(log_path, "offers.recompute_offer_matches") == offer_recomputations + 1
-    # Only the routed offer left the ranking: the other one is still matched, unchanged.
+    assert received(log_path, "offers.recompute_offer_matches") == offer_recomputations + 2
+    # Only the closed offer left the ranking: the other one is still matched, unchanged.
     assert list(Match.objects.filter(demand=demand).values_list("offer_id", "score")) == [
         (slower.pk, 67)
     ]
     best.refresh_from_db()
-    assert best.status == OfferStatus.ROUTED
-    assert best.transitions.last().note == "Routed."
+    assert best.status == OfferStatus.CLOSED
+    assert best.transitions.last().note == "Closed."

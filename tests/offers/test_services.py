@@ -298,6 +298,9 @@ class TestMatching:
     ):
         with django_capture_on_commit_callbacks(execute=True):
             services.offer_transition(offer=offers["good"], to_status=S.ROUTED, by=commission_staff)
+        assert Match.objects.filter(demand=demand, offer=offers["good"]).exists()  # still on offer
+        with django_capture_on_commit_callbacks(execute=True):
+            services.offer_transition(offer=offers["good"], to_status=S.CLOSED, by=commission_staff)
 
         assert not Match.objects.filter(demand=demand, offer=offers["good"]).exists()
 
