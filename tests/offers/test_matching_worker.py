@@ -164,6 +164,12 @@ def test_worker_matches_a_new_demand_and_drops_the_match_of_a_routed_offer(throu
         log_path,
     )
     # Sent through the broker once, after commit, and taken by the worker.
+    # The log line may reach the file a moment after the task's effect reaches the database.
+    wait_for(
+        lambda: received(log_path, "offers.recompute_demand_matches") >= 1,
+        "the worker's log of the demand's matching task",
+        log_path,
+    )
     assert received(log_path, "offers.recompute_demand_matches") == 1
     scores = dict(Match.objects.filter(demand=demand).values_list("offer_id", "score"))
     # best: 30 category + 20 quantity + 20 delivers to Italy + 20 lead time + 10 EN 149;
@@ -185,6 +191,11 @@ def test_worker_matches_a_new_demand_and_drops_the_match_of_a_routed_offer(throu
     wait_for(
         lambda: not Match.objects.filter(demand=demand, offer=best).exists(),
         "the closed offer's match removed",
+        log_path,
+    )
+    wait_for(
+        lambda: received(log_path, "offers.recompute_offer_matches") >= offer_recomputations + 2,
+        "the worker's log of the offer's matching tasks",
         log_path,
     )
     assert received(log_path, "offers.recompute_offer_matches") == offer_recomputations + 2
