@@ -99,7 +99,10 @@ class ProjectFilter(django_filters.FilterSet):
     country = django_filters.MultipleChoiceFilter(
         label=_("Country of a partner"), choices=countries, method="filter_country"
     )
-    cluster = django_filters.NumberFilter(label=_("Partner cluster"), method="filter_cluster")
+    # Bounded like the database's ids: a larger number is a form error, not a database error.
+    cluster = django_filters.NumberFilter(
+        label=_("Partner cluster"), method="filter_cluster", min_value=1, max_value=2**63 - 1
+    )
     programme = django_filters.CharFilter(label=_("Programme"), lookup_expr="icontains")
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),

@@ -71,7 +71,10 @@ class OfferFilter(django_filters.FilterSet):
         label=_("Channelling cluster"), queryset=Cluster.objects.all(), method="filter_cluster"
     )
     older_than_days = django_filters.NumberFilter(
-        label=_("Waiting more than (days)"), method="filter_age", min_value=0
+        label=_("Waiting more than (days)"),
+        method="filter_age",
+        min_value=0,
+        max_value=36500,  # a century: beyond it the date arithmetic would overflow
     )
     assignee = django_filters.CharFilter(label=_("Assigned to"), method="filter_assignee")
     has_duplicates = django_filters.BooleanFilter(
