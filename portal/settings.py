@@ -8,6 +8,7 @@ e-mail printed to the console. ``.env.example`` lists every variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     # The portal's own apps, bottom-up: each imports only those above it.
     "portal.core",
     "portal.accounts",
+    "portal.updates",
+    "portal.forum",
     "funding",
     "clusters",
     "offers",
@@ -143,6 +146,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "expire-offers": {"task": "offers.expire_offers", "schedule": 60 * 60},
     # Deliveries the fast path missed (broker down, message lost, worker killed).
     "sweep-deliveries": {"task": "offers.sweep_deliveries", "schedule": 15},
+    # Rapid alerts: the subscribers' daily digest, and the weekly report for the Commission
+    # (the week that ended on Sunday, compiled early on Monday).
+    "alerts-daily-digest": {
+        "task": "alerts.send_daily_digests",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "alerts-weekly-report": {
+        "task": "alerts.compile_weekly_report",
+        "schedule": crontab(day_of_week="mon", hour=5, minute=0),
+    },
+    # Funding: reminders a week before a call's deadline, to those who asked (sent once).
+    "funding-deadline-reminders": {
+        "task": "funding.send_deadline_reminders",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Routing accepted offers to the Commission ------------------------------------------

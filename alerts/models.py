@@ -1,0 +1,3 @@
+"""Models of alerts."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""Models of funding."""
+
+from django.db import models  # noqa: F401

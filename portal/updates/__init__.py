@@ -1,0 +1,1 @@
+"""EU updates: reliable news from the European Commission for industry, published by staff."""

@@ -1,0 +1,3 @@
+"""Models of updates."""
+
+from django.db import models  # noqa: F401
