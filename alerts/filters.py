@@ -7,11 +7,11 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from alerts.models import AlertStatus, AlertType, Severity, ValueChainStage
+from alerts.models import Alert, AlertStatus, AlertType, Severity, ValueChainStage
 from portal.core.models import Ecosystem
 
 EARLIEST = datetime.date(2000, 1, 1)
@@ -27,10 +27,9 @@ class AlertFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     ecosystem = django_filters.ModelMultipleChoiceFilter(
         label=_("Industrial ecosystem"),
-        field_name="ecosystems",
         queryset=Ecosystem.objects.all(),
         to_field_name="slug",
-        distinct=True,
+        method="filter_ecosystem",
     )
     country = django_filters.ChoiceFilter(
         label=_("Country affected"), choices=countries, method="filter_country"
@@ -71,14 +70,31 @@ class AlertFilter(django_filters.FilterSet):
     class Meta:
         fields: list[str] = []
 
+    def __init__(self, *args: Any, summary_only: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Anonymous visitors see only an alert's summary: searching its description would
+        # tell them whether the hidden text holds a word.
+        self.summary_only = summary_only
+
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         text = value.strip()
         if not text:
             return queryset
+        if self.summary_only:
+            return queryset.filter(title__icontains=text)
         return queryset.filter(
             Q(title__icontains=text) | Q(description__icontains=text)
             | Q(materials__icontains=text) | Q(proposed_solutions__icontains=text)
         )  # fmt: skip
+
+    def filter_ecosystem(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        # Any of the chosen ecosystems; EXISTS rather than a join, so no row is repeated.
+        if not value:
+            return queryset
+        through = Alert.ecosystems.through
+        return queryset.filter(
+            Exists(through.objects.filter(alert_id=OuterRef("pk"), ecosystem__in=value))
+        )
 
     def filter_country(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         # Countries are stored as "FR,DE,…": two-letter codes joined by commas, so a code is

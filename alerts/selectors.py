@@ -21,6 +21,7 @@ from alerts.models import (
     Alert,
     AlertClusterLink,
     AlertOfferLink,
+    AlertStatus,
     AlertTransition,
 )
 from portal.accounts.models import User
@@ -61,7 +62,11 @@ def _list_queryset(queryset: QuerySet[Alert]) -> QuerySet[Alert]:
 
 
 def alert_filterset(*, data: Any, user: AnyUser) -> AlertFilter:
-    return AlertFilter(data=data, queryset=Alert.objects.visible_to(user))
+    return AlertFilter(
+        data=data,
+        queryset=Alert.objects.visible_to(user),
+        summary_only=alert_access(user=user) == Access.SUMMARY,
+    )
 
 
 def alert_list(*, filterset: AlertFilter) -> QuerySet[Alert]:
@@ -145,3 +150,96 @@ def alerts_for_staff_queue() -> QuerySet[Alert]:
     return _list_queryset(
         Alert.objects.filter(Q(status="reported") | Q(status="under_assessment"))
     ).order_by("created_at", "pk")
+
+
+def similar_alert_counts(*, alerts: list[Alert]) -> dict[int, int]:
+    """For each of these alerts (with their ``ecosystems`` prefetched, as the lists have
+    them), how many open alerts ``similar_alerts`` would consider similar: the queue's column.
+    Two queries whatever the number of alerts (one more for the ecosystems)."""
+    if not alerts:
+        return {}
+    ecosystems = {a.pk: {e.pk for e in a.ecosystems.all()} for a in alerts}
+    candidates_qs = (
+        Alert.objects.filter(
+            status__in=OPEN_ALERT_STATUSES,
+            ecosystems__in=set().union(*ecosystems.values()),
+        )
+        .distinct()
+        .only("pk", "type", "materials", "title", "created_at")
+        .prefetch_related(Prefetch("ecosystems", queryset=Ecosystem.objects.only("pk")))
+        .order_by("-created_at")
+    )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        candidates_qs = candidates_qs.annotate(
+            **{f"similarity_{a.pk}": TrigramWordSimilarity(a.title, "title") for a in alerts}
+        )
+    candidates = list(candidates_qs[: SIMILAR_CANDIDATES * 5])
+    counts: dict[int, int] = {}
+    for alert in alerts:
+        materials = {m.lower() for m in alert.materials}
+        count = 0
+        for candidate in candidates:
+            if candidate.pk == alert.pk:
+                continue
+            if not ecosystems[alert.pk] & {e.pk for e in candidate.ecosystems.all()}:
+                continue
+            text = float(getattr(candidate, f"similarity_{alert.pk}", 0) or 0)
+            if (
+                materials & {m.lower() for m in candidate.materials}
+                or candidate.type == alert.type
+                or text >= TEXT_SIMILARITY
+            ):
+                count += 1
+        counts[alert.pk] = count
+    return counts
+
+
+# --- for the home and ecosystem pages ----------------------------------------------------
+
+
+def confirmed_alert_count(*, ecosystem: Ecosystem | None = None) -> int:
+    """Confirmed alerts still open (not yet resolved)."""
+    queryset = Alert.objects.filter(status=AlertStatus.CONFIRMED)
+    if ecosystem is not None:
+        queryset = queryset.filter(ecosystems=ecosystem)
+    return queryset.count()
+
+
+def active_alerts(*, limit: int, ecosystem: Ecosystem | None = None) -> list[Alert]:
+    """Confirmed, unresolved alerts, the most severe and newest first (public summary)."""
+    queryset = Alert.objects.filter(status=AlertStatus.CONFIRMED)
+    if ecosystem is not None:
+        queryset = queryset.filter(ecosystems=ecosystem)
+    alerts = list(
+        queryset.prefetch_related(
+            Prefetch("ecosystems", queryset=Ecosystem.objects.only("pk", "slug", "name"))
+        ).order_by("-confirmed_at", "-pk")[: limit * 4]
+    )
+    alerts.sort(key=lambda a: (-a.severity_rank, -(a.confirmed_at or a.created_at).timestamp()))
+    return alerts[:limit]
+
+
+# --- for the Atom feed -------------------------------------------------------------------
+
+FEED_LIMIT = 50
+FEED_COLUMNS = (
+    "pk", "title", "type", "severity", "value_chain_stage", "countries", "started_on",
+    "status", "created_at", "confirmed_at", "resolved_at",
+)  # fmt: skip
+
+
+def feed_alerts(*, limit: int = FEED_LIMIT) -> list[Alert]:
+    """The alerts the Commission confirmed, newest confirmation first, resolved ones too (so a
+    reader learns of the resolution): the public summary only, whoever asks."""
+    return list(
+        Alert.objects.public()
+        .filter(confirmed_at__isnull=False)
+        # The summary's columns only: a detail cannot reach the feed by mistake.
+        .only(*FEED_COLUMNS)
+        .prefetch_related(
+            Prefetch("ecosystems", queryset=Ecosystem.objects.only("pk", "slug", "name"))
+        )
+        .order_by("-confirmed_at", "-pk")[:limit]
+    )

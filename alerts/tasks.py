@@ -24,3 +24,16 @@ def send_daily_digests() -> int:
     from alerts.services import alert_send_digests
 
     return alert_send_digests()
+
+
+@shared_task(name="alerts.compile_weekly_report", acks_late=True, ignore_result=True)
+def compile_weekly_report(week_start: str | None = None) -> int:
+    """Monday morning: the report of the week that has just ended (or of ``week_start``, an
+    ISO date). Compiling a week again replaces its report, so running twice leaves one."""
+    import datetime
+
+    from alerts.services import weekly_report_compile
+    from alerts.services.reports import previous_week_start
+
+    start = datetime.date.fromisoformat(week_start) if week_start else previous_week_start()
+    return weekly_report_compile(week_start=start).pk

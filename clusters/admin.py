@@ -36,9 +36,18 @@ class ClusterAdmin(admin.ModelAdmin):
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
-    list_display = ["title", "acronym", "programme", "start_date", "end_date", "status"]
-    list_filter = ["status", "ecosystems"]
-    search_fields = ["title", "acronym", "description", "programme"]
+    list_display = [
+        "title",
+        "acronym",
+        "programme",
+        "programme_other",
+        "start_date",
+        "end_date",
+        "status",
+    ]
+    list_filter = ["status", "programme", "ecosystems"]
+    list_select_related = ["programme"]
+    search_fields = ["title", "acronym", "description", "programme__name", "programme_other"]
     filter_horizontal = ["ecosystems"]
     inlines = [ProjectPartnerInline]
 

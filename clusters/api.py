@@ -47,6 +47,7 @@ from rest_framework.views import APIView
 from clusters import selectors, services
 from clusters.filters import ClusterFilter, ProjectFilter
 from clusters.models import Cluster, ClusterLabel, PartnerRole, Project
+from funding.models import Programme
 from portal.core.api_docs import ApiDocsView
 from portal.core.api_errors import service_errors, valid_filterset
 from portal.core.models import Category, Ecosystem
@@ -162,17 +163,25 @@ class PartnerSerializer(serializers.Serializer):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
+    """A project. ``programme`` is a funding programme's slug (see
+    ``/api/v1/funding/programmes/``) or null; ``programme_other`` names a programme the
+    portal does not list; ``programme_name`` is whichever of the two the pages show."""
+
     url = serializers.HyperlinkedIdentityField(view_name="api:project-detail")
     page_url = serializers.SerializerMethodField()
     partners = PartnerSerializer(many=True, source="partnerships")
     ecosystems = _slugs(Ecosystem.objects.all(), required=False)
+    programme = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Programme.objects.all(), allow_null=True, required=False
+    )
+    programme_name = serializers.CharField(read_only=True)
 
     class Meta:
         model = Project
         fields = [
             "id", "url", "page_url", "title", "acronym", "description", "programme",
-            "partners", "start_date", "end_date", "budget", "ecosystems", "website", "status",
-            "created_at", "updated_at",
+            "programme_name", "programme_other", "partners", "start_date", "end_date",
+            "budget", "ecosystems", "website", "status", "created_at", "updated_at",
         ]  # fmt: skip
 
     def get_page_url(self, project: Project) -> str:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from clusters.models import Cluster, ClusterLabel, PartnerRole, ProfileStatus, Project
 from clusters.services import cluster_create, project_create
+from funding.models import Programme
 from portal.core.models import Category, Ecosystem
 
 if TYPE_CHECKING:
@@ -229,7 +230,7 @@ CATALOGUE: tuple[DemoCluster, ...] = (
 class DemoProject:
     title: str
     acronym: str
-    programme: str
+    programme: str  # a funding programme's slug, or the name of another programme
     start: datetime.date
     months: int
     budget: int
@@ -242,7 +243,7 @@ PROJECTS: tuple[DemoProject, ...] = (
     DemoProject(
         "Protective Textiles for Europe",
         "PROTEX-EU",
-        "Euroclusters (Single Market Programme)",
+        "euroclusters",
         datetime.date(2022, 9, 1),
         30,
         1_200_000,
@@ -268,7 +269,7 @@ PROJECTS: tuple[DemoProject, ...] = (
     DemoProject(
         "Resilient Medical Supply Chains",
         "RESUPPLY",
-        "COSME Cluster Excellence Programme",
+        "cluster-excellence-programme",
         datetime.date(2020, 10, 1),
         24,
         640_000,
@@ -305,7 +306,7 @@ PROJECTS: tuple[DemoProject, ...] = (
     DemoProject(
         "Aerospace Skills Exchange",
         "AEROX",
-        "ClusterXchange",
+        "clusterxchange",
         datetime.date(2023, 2, 1),
         18,
         300_000,
@@ -447,7 +448,7 @@ def _project_plan(
                 DemoProject(
                     title,
                     "".join(word[0] for word in theme.split()).upper() + str(number),
-                    "Euroclusters (Single Market Programme)",
+                    "euroclusters",
                     datetime.date(2022 + number % 3, 1 + number % 12, 1),
                     24,
                     400_000 + 50_000 * (number % 10),
@@ -502,6 +503,7 @@ def seed_clusters(
 
     made_projects = 0
     titles = set(Project.objects.values_list("title", flat=True))
+    programmes = {p.slug: p for p in Programme.objects.all()}
     for project, coordinator, partners in _project_plan(projects, existing, rng):
         if project.title in titles:
             continue
@@ -517,7 +519,8 @@ def seed_clusters(
                     "together to share capacity and expertise across borders. "
                     "(Demo profile: dates and budget are invented.)"
                 ),
-                "programme": project.programme,
+                "programme": programmes.get(project.programme),
+                "programme_other": "" if project.programme in programmes else project.programme,
                 "start_date": project.start,
                 "end_date": _add_months(project.start, project.months),
                 "budget": Decimal(project.budget),

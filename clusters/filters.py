@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from clusters.models import Cluster, ClusterLabel, Project, ProjectPartner
+from funding.models import Programme
 from portal.core.models import Category, Ecosystem
 
 
@@ -103,7 +104,11 @@ class ProjectFilter(django_filters.FilterSet):
     cluster = django_filters.NumberFilter(
         label=_("Partner cluster"), method="filter_cluster", min_value=1, max_value=2**63 - 1
     )
-    programme = django_filters.CharFilter(label=_("Programme"), lookup_expr="icontains")
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"),
+        queryset=Programme.objects.order_by("position", "name"),
+        to_field_name="slug",
+    )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
@@ -126,7 +131,8 @@ class ProjectFilter(django_filters.FilterSet):
             Q(title__icontains=text)
             | Q(acronym__icontains=text)
             | Q(description__icontains=text)
-            | Q(programme__icontains=text)
+            | Q(programme__name__icontains=text)
+            | Q(programme_other__icontains=text)
         )
 
     def filter_ecosystem(

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from clusters.models import Cluster, ClusterLabel, PartnerRole, ProfileStatus, Project
+from funding.models import Programme
+from funding.selectors import programme_choices
 from portal.core.selectors import category_list, ecosystem_list
 from portal.core.uploads import MAX_IMAGE_BYTES, clean_image_upload
 
@@ -246,11 +248,18 @@ class ProjectForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=250)
     acronym = forms.CharField(label=_("Acronym"), max_length=40, required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
-    programme = forms.CharField(
+    programme = forms.ModelChoiceField(
         label=_("Programme"),
+        queryset=Programme.objects.none(),
+        required=False,
+        empty_label=_("None of these"),
+        help_text=_("The EU programme that funds the project."),
+    )
+    programme_other = forms.CharField(
+        label=_("Other programme"),
         max_length=200,
         required=False,
-        help_text=_("The programme that funds the project, for example Euroclusters."),
+        help_text=_("If the programme is not in the list, its name: for example Horizon Europe."),
     )
     start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
     end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput())
@@ -307,6 +316,9 @@ class ProjectForm(forms.Form):
         coordinator = self.initial.get("coordinator")
         if coordinator is not None and not self.is_bound:
             partners = partners.exclude(pk=getattr(coordinator, "pk", coordinator))
+        self.fields["programme"].queryset = programme_choices(  # type: ignore[attr-defined]
+            include=project.programme if project is not None else None
+        ).order_by("position", "name")
         self.fields["coordinator"].queryset = coordinators  # type: ignore[attr-defined]
         self.fields["partners"].queryset = partners.order_by("name", "pk")  # type: ignore[attr-defined]
 
@@ -315,8 +327,8 @@ class ProjectForm(forms.Form):
         initial: dict[str, Any] = {
             name: getattr(project, name)
             for name in (
-                "title", "acronym", "description", "programme", "start_date", "end_date",
-                "budget", "website", "status",
+                "title", "acronym", "description", "programme", "programme_other",
+                "start_date", "end_date", "budget", "website", "status",
             )
         }  # fmt: skip
         initial["ecosystems"] = list(project.ecosystems.all())
@@ -368,6 +380,7 @@ def prepare_filter_form(form: forms.Form) -> forms.Form:
     # django-filter offers "---------" for "no choice": say what it means.
     empty_labels = (
         ("label", _("Any label")),
+        ("programme", _("Any programme")),
         ("category", _("Any category")),
         ("sort", _("Default order")),
     )

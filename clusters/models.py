@@ -299,7 +299,16 @@ class Project(TimeStampedModel):
     title = models.CharField(_("title"), max_length=250)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     description = models.TextField(_("description"))
-    programme = models.CharField(_("programme"), max_length=200, blank=True)
+    programme = models.ForeignKey(
+        "funding.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    # A programme the portal does not list (Horizon Europe, Interreg…), as its name.
+    programme_other = models.CharField(_("other programme"), max_length=200, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     budget = models.DecimalField(
@@ -345,6 +354,19 @@ class Project(TimeStampedModel):
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+        if self.programme_id and self.programme_other.strip():
+            raise ValidationError(
+                {
+                    "programme_other": _(
+                        "Choose a programme from the list or name another one, not both."
+                    )
+                }
+            )
+
+    @property
+    def programme_name(self) -> str:
+        """The programme as pages show it: a listed programme's name, or the other one's."""
+        return self.programme.name if self.programme_id else self.programme_other  # type: ignore[union-attr]
 
 
 class ProjectPartner(models.Model):

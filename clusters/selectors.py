@@ -11,7 +11,7 @@ from django.http import Http404
 
 from clusters.filters import ClusterFilter, ProjectFilter
 from clusters.models import Cluster, ClusterManager, ProfileChange, Project, ProjectPartner
-from portal.core.models import Category
+from portal.core.models import Category, Ecosystem
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -103,7 +103,7 @@ def cluster_map_version(*, rows: QuerySet) -> tuple[int, Any]:
 
 
 def _project_prefetch(queryset: QuerySet[Project]) -> QuerySet[Project]:
-    return queryset.prefetch_related(
+    return queryset.select_related("programme").prefetch_related(
         "ecosystems",
         Prefetch(
             "partnerships",
@@ -150,3 +150,28 @@ def profile_history(
     if cluster is not None:
         return queryset.filter(cluster=cluster)
     return queryset.filter(project=project)
+
+
+# --- for the home and ecosystem pages ----------------------------------------------------
+
+
+def clusters_on_map_count(*, ecosystem: Ecosystem | None = None) -> int:
+    """Published clusters with a location, the ones the map shows."""
+    queryset = Cluster.objects.published().filter(latitude__isnull=False, longitude__isnull=False)
+    if ecosystem is not None:
+        queryset = queryset.filter(ecosystems=ecosystem)
+    return queryset.count()
+
+
+def published_cluster_count(*, ecosystem: Ecosystem | None = None) -> int:
+    queryset = Cluster.objects.published()
+    if ecosystem is not None:
+        queryset = queryset.filter(ecosystems=ecosystem)
+    return queryset.count()
+
+
+def newest_clusters(*, limit: int, ecosystem: Ecosystem | None = None) -> QuerySet[Cluster]:
+    queryset = Cluster.objects.published()
+    if ecosystem is not None:
+        queryset = queryset.filter(ecosystems=ecosystem)
+    return queryset.order_by("-created_at", "-pk")[:limit]

@@ -36,8 +36,8 @@ CLUSTER_FIELDS = (
     "response_text", "status",
 )  # fmt: skip
 PROJECT_FIELDS = (
-    "title", "acronym", "description", "programme", "start_date", "end_date", "budget",
-    "website", "status",
+    "title", "acronym", "description", "programme", "programme_other", "start_date",
+    "end_date", "budget", "website", "status",
 )  # fmt: skip
 
 
@@ -304,9 +304,25 @@ def _check_partners(partners: Sequence[tuple[Cluster, str]], by: User) -> None:
 
 
 def _apply_project(project: Project, data: dict[str, Any]) -> None:
+    previous_programme_id = project.programme_id
     for field in PROJECT_FIELDS:
         if field in data:
             setattr(project, field, data[field])
+    # Naming one kind of programme replaces the other (a PATCH may send just one).
+    if data.get("programme") is not None and "programme_other" not in data:
+        project.programme_other = ""
+    if (data.get("programme_other") or "").strip() and "programme" not in data:
+        project.programme = None
+    if project.programme_other is None:
+        project.programme_other = ""
+    project.programme_other = " ".join(project.programme_other.split())
+    # A project keeps a programme deactivated since, but none is newly chosen.
+    if (
+        project.programme_id is not None
+        and project.programme_id != previous_programme_id
+        and not project.programme.active  # type: ignore[union-attr]
+    ):
+        raise ValidationError({"programme": [_("This programme is no longer active.")]})
     project.full_clean()
 
 

@@ -14,7 +14,7 @@ from django_countries import countries
 
 from clusters.models import Cluster
 from offers.models import Demand, DemandStatus, Offer, OfferStatus, Urgency
-from portal.core.models import Category
+from portal.core.models import Category, Ecosystem
 
 
 def _category_filter(queryset: QuerySet, value: Category | None) -> QuerySet:
@@ -70,6 +70,12 @@ class OfferFilter(django_filters.FilterSet):
     cluster = django_filters.ModelChoiceFilter(
         label=_("Channelling cluster"), queryset=Cluster.objects.all(), method="filter_cluster"
     )
+    ecosystem = django_filters.ModelChoiceFilter(
+        label=_("Industrial ecosystem"),
+        queryset=Ecosystem.objects.all(),
+        to_field_name="slug",
+        method="filter_ecosystem",
+    )
     older_than_days = django_filters.NumberFilter(
         label=_("Waiting more than (days)"),
         method="filter_age",
@@ -105,6 +111,16 @@ class OfferFilter(django_filters.FilterSet):
     ) -> QuerySet[Offer]:
         # Countries are stored comma-separated; codes are two letters, so no false hits.
         return queryset.filter(delivery_countries__contains=value) if value else queryset
+
+    def filter_ecosystem(self, queryset: QuerySet[Offer], name: str, value: Any) -> QuerySet[Offer]:
+        """Offers channelled by a cluster of the ecosystem (offers carry no ecosystem of their
+        own: their cluster's is what routing and the ecosystem pages go by)."""
+        if value is None:
+            return queryset
+        through = Cluster.ecosystems.through
+        return queryset.filter(
+            Exists(through.objects.filter(cluster_id=OuterRef("cluster_id"), ecosystem=value))
+        )
 
     def filter_cluster(self, queryset: QuerySet[Offer], name: str, value: Any) -> QuerySet[Offer]:
         """An offer channelled by the cluster, or the original of a duplicate it channelled."""

@@ -32,9 +32,11 @@ from offers.models import (
     Interest,
     Match,
     Offer,
+    OfferStatus,
     OfferTransition,
     RoutingRule,
 )
+from portal.core.models import Ecosystem
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -312,3 +314,71 @@ def destination_list() -> QuerySet[Destination]:
         )
         .order_by("name")
     )
+
+
+# --- for the home and ecosystem pages ----------------------------------------------------
+
+# An offer "channelled to the Commission" has been delivered to a Commission service: it is
+# routed, or was routed and is now closed.
+CHANNELLED_STATUSES = (OfferStatus.ROUTED, OfferStatus.CLOSED)
+
+
+def offers_channelled_count(*, ecosystem: Ecosystem | None = None) -> int:
+    """How many offers reached a Commission service (of clusters in ``ecosystem``, if given)."""
+    queryset = Offer.objects.filter(status__in=CHANNELLED_STATUSES)
+    if ecosystem is not None:
+        queryset = queryset.filter(cluster__ecosystems=ecosystem)
+    return queryset.count()
+
+
+def newest_solutions(*, limit: int, ecosystem: Ecosystem | None = None) -> QuerySet[Offer]:
+    """The newest offers in the public catalogue (channelled by clusters of ``ecosystem``)."""
+    queryset = Offer.objects.public()
+    if ecosystem is not None:
+        queryset = queryset.filter(cluster__ecosystems=ecosystem).distinct()
+    return queryset.select_related("category", "cluster").order_by("-created_at", "-pk")[:limit]
+
+
+def public_offer_count(*, ecosystem: Ecosystem | None = None) -> int:
+    queryset = Offer.objects.public()
+    if ecosystem is not None:
+        queryset = queryset.filter(cluster__ecosystems=ecosystem).distinct()
+    return queryset.count()
+
+
+def open_demands(*, limit: int, ecosystem: Ecosystem | None = None) -> QuerySet[Demand]:
+    """Open demand, most urgent and newest first. With ``ecosystem``: the open demands that
+    match an offer channelled by a cluster of that ecosystem (demand has no ecosystem)."""
+    return (
+        _open_demand_queryset(ecosystem)
+        .select_related("category", "authority__organisation")
+        .order_by(
+            Case(
+                When(urgency="critical", then=Value(0)),
+                When(urgency="urgent", then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+            "-created_at",
+            "-pk",
+        )[:limit]
+    )
+
+
+def open_demand_count(*, ecosystem: Ecosystem | None = None) -> int:
+    return _open_demand_queryset(ecosystem).count()
+
+
+def _open_demand_queryset(ecosystem: Ecosystem | None) -> QuerySet[Demand]:
+    queryset = Demand.objects.open()
+    if ecosystem is not None:
+        queryset = queryset.filter(
+            Exists(
+                Match.objects.filter(
+                    demand=OuterRef("pk"),
+                    offer__status__in=PUBLIC_OFFER_STATUSES,
+                    offer__cluster__ecosystems=ecosystem,
+                )
+            )
+        )
+    return queryset

@@ -106,3 +106,5 @@ def reference_data(request) -> None:
 
     request.getfixturevalue("transactional_db")
     import_module("portal.core.migrations.0002_reference_data").load(apps, None)
+    # The funding programmes are reference data too (after the ecosystems they name).
+    import_module("funding.migrations.0002_programmes").load(apps, None)

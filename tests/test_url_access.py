@@ -14,14 +14,27 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {
     "",
     "healthz",
+    "ecosystems/",
+    "ecosystems/<slug:slug>/",
     "updates/",
     "solutions/",
     "demand/",
     "alerts/",
+    "alerts/<int:pk>/",  # a confirmed alert's summary is public; any other is a 404 to outsiders
+    "alerts/dashboard/",  # counts of confirmed alerts; non-public alerts are never counted
     "clusters/map/",
     "clusters/",
     "projects/",
     "funding/",
+    "funding/programmes/",
+    "funding/programmes/<slug:slug>/",  # an inactive programme is a 404 to outsiders
+    "funding/calls/",
+    "funding/calls.ics",
+    "funding/calls/<int:pk>/",  # a call of an inactive programme is a 404 to outsiders
+    "api/v1/funding/programmes/",
+    "api/v1/funding/programmes/<slug:slug>/",
+    "api/v1/funding/calls/",
+    "api/v1/funding/calls/<int:pk>/",
     "forum/",
     "accounts/login/",
     "accounts/logout/",
@@ -50,6 +63,21 @@ PUBLIC = {
     "api/v1/offers/<int:pk>/",
     "api/v1/demands/",
     "api/v1/demands/<int:pk>/",
+    "alerts/feed/",  # the public summary of confirmed alerts
+    "api/v1/alerts/",  # anonymous: the public summary of confirmed and resolved alerts
+    "api/v1/alerts/<int:pk>/",  # a confirmed alert's summary; any other is a 404 to outsiders
+    "forum/topics/",
+    "forum/<slug:category>/",  # an unknown category is a 404
+    "forum/topics/<int:pk>/",  # a topic whose opening post is hidden is a 404 to outsiders
+    "forum/posts/<int:pk>/",  # a post's permalink: a redirect to its topic page
+    "forum/unfollow/<str:token>/",  # the signed token of a reply e-mail stands for a login
+    "api/v1/forum/topics/",
+    "api/v1/forum/topics/<int:pk>/",
+    "updates/feed/",
+    "updates/feed/<slug:ecosystem_slug>/",
+    "updates/<slug:slug>/",  # a published update is public; a draft is a 404 to outsiders
+    "api/v1/updates/",
+    "api/v1/updates/<int:pk>/",
     "admin/login/",
     "admin/logout/",
 }
@@ -57,6 +85,7 @@ PUBLIC = {
 ADMIN_PREFIX = "admin/"
 
 SAMPLE_VALUES = {
+    "isodate": "2020-04-06",  # a weekly report's Monday
     "int": "1",
     "path": "x",
     "slug": "x",

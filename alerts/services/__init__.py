@@ -18,6 +18,7 @@ from alerts.services.notices import (
     alert_send_digests,
     subscription_save,
 )
+from alerts.services.reports import weekly_report_compile
 from alerts.services.solutions import (
     alert_link_cluster,
     alert_link_offer,
@@ -41,4 +42,5 @@ __all__ = [
     "can_link_solutions",
     "can_report_alert",
     "subscription_save",
+    "weekly_report_compile",
 ]

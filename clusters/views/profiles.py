@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from clusters import selectors, services
 from clusters.forms import AddManagerForm, ClusterForm, ProjectForm
 from clusters.models import Cluster, ClusterManager, PartnerRole, ProfileChange, Project
+from funding import selectors as funding_selectors
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -117,6 +119,11 @@ class MyProfilesView(_ProfileView, TemplateView):
         context["can_create_cluster"] = services.can_create_cluster(user)
         context["can_create_project"] = bool(clusters) or user.is_commission_staff
         context["is_staff"] = user.is_commission_staff
+        # Open calls for proposals that fit these clusters, with the user's reminders.
+        context["open_calls"] = funding_selectors.with_user_reminders(
+            calls=funding_selectors.calls_for_clusters(clusters=clusters, now=timezone.now()),
+            user=user,
+        )
         return context
 
 

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 # The catalogue's filters, in the order the panel shows them; the triage desk's other
 # filters (status, assignee, age...) are neither shown nor applied here.
-CATALOGUE_FILTERS = ("q", "category", "country", "delivers_to", "sort")
+CATALOGUE_FILTERS = ("q", "category", "ecosystem", "country", "delivers_to", "sort")
 
 
 def filter_data(request: HttpRequest, names: tuple[str, ...]) -> Any:

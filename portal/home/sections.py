@@ -34,6 +34,8 @@ SECTIONS = (
             "Reliable updates from the European Commission for industry: guidance, standards, trade, funding."
         ),
         "updates/",
+        ready=True,
+        real_url_name="updates:list",
     ),
     Section(
         "solutions",
@@ -56,6 +58,16 @@ SECTIONS = (
         _("Rapid alerts"),
         _("The EU Rapid Alert Function: disruptions in value chains reported by clusters."),
         "alerts/",
+        ready=True,
+        real_url_name="alerts:list",
+    ),
+    Section(
+        "ecosystems",
+        _("Ecosystems"),
+        _("The 14 industrial ecosystems: their key figures and what the portal holds for each."),
+        "ecosystems/",
+        ready=True,
+        real_url_name="home:ecosystems",
     ),
     Section(
         "map",
@@ -88,12 +100,16 @@ SECTIONS = (
             "NextGenerationEU, Euroclusters, the Cluster Excellence Programme, ClusterXchange and open calls."
         ),
         "funding/",
+        ready=True,
+        real_url_name="funding:index",
     ),
     Section(
         "forum",
         _("Forum"),
         _("An open discussion forum: I need help, I can help, best practices and more."),
         "forum/",
+        ready=True,
+        real_url_name="forum:index",
     ),
     Section(
         "my-profiles",

@@ -22,5 +22,7 @@ def _coming_soon_patterns() -> list[URLPattern]:
 urlpatterns = [
     path("", views.HomeView.as_view(), name="index"),
     path("healthz", views.healthz, name="healthz"),
+    path("ecosystems/", views.EcosystemListView.as_view(), name="ecosystems"),
+    path("ecosystems/<slug:slug>/", views.EcosystemDetailView.as_view(), name="ecosystem"),
     *_coming_soon_patterns(),
 ]

@@ -23,6 +23,7 @@ SECTION_TITLES = [
     "Solutions",
     "Demand",
     "Rapid alerts",
+    "Ecosystems",
     "Cluster map",
     "Clusters",
     "Projects",

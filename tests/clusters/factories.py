@@ -5,6 +5,7 @@ from typing import Any
 
 from clusters.models import Cluster, PartnerRole, Project
 from clusters.services import cluster_create, project_create
+from funding.models import Programme
 from portal.core.models import Ecosystem
 
 _numbers = itertools.count(1)
@@ -36,7 +37,8 @@ def make_project(*, by, coordinator: Cluster, partners=(), **overrides: Any) -> 
         "title": f"Test Project {n}",
         "acronym": f"TP{n}",
         "description": "Clusters working on a shared value chain.",
-        "programme": "Euroclusters",
+        # A reference programme (funding's data migration); absent after a flush.
+        "programme": Programme.objects.filter(slug="euroclusters").first(),
         "status": "published",
         "ecosystems": list(Ecosystem.objects.filter(slug="health")),
     }

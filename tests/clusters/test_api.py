@@ -438,12 +438,14 @@ def test_a_project_edit_through_the_api_is_recorded_with_its_author(api_client, 
     api_client.force_authenticate(world.actors["staff"])
 
     api_client.patch(
-        f"/api/v1/projects/{projects.published.pk}/", {"programme": "Horizon Europe"}, format="json"
+        f"/api/v1/projects/{projects.published.pk}/",
+        {"programme": "cluster-excellence-programme"},
+        format="json",
     )
 
     change = ProfileChange.objects.filter(project=projects.published).first()
     assert (change.action, change.author) == (ProfileChange.Action.UPDATED, world.actors["staff"])
-    assert change.changes == {"programme": ["Euroclusters", "Horizon Europe"]}
+    assert change.changes == {"programme": ["Euroclusters", "Cluster Excellence Programme"]}
 
 
 # --- projects: the role matrix ----------------------------------------------------------
@@ -461,7 +463,7 @@ def project_payload(coordinator, **overrides):
         "title": "Masks for Europe",
         "acronym": "M4E",
         "description": "Cluster partners retool lines to make FFP2 masks.",
-        "programme": "COSME",
+        "programme": "cluster-excellence-programme",
         "partners": [{"cluster": coordinator.pk, "role": "coordinator"}],
         "start_date": "2020-04-01",
         "end_date": "2021-03-31",

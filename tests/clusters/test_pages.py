@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from clusters import services
 from clusters.models import Cluster, ClusterManager, ProfileChange, ProfileStatus, Project, Tag
+from funding.models import Programme
 from portal.accounts.roles import Role
 from portal.core.models import Category, Ecosystem
 from tests.clusters.factories import make_cluster, make_project
@@ -127,7 +128,8 @@ def project_form_data(coordinator: Cluster, **overrides: Any) -> dict[str, Any]:
         "title": "Posted Project",
         "acronym": "PP",
         "description": "Posted through the form.",
-        "programme": "Euroclusters",
+        "programme": Programme.objects.get(slug="euroclusters").pk,
+        "programme_other": "",
         "start_date": "2025-01-01",
         "end_date": "2026-12-31",
         "budget": "250000",
@@ -530,14 +532,15 @@ def test_the_project_directory_runs_a_fixed_number_of_queries(
     for _ in range(n):
         make_project(by=cluster_manager, coordinator=coordinator, partners=[partner])
 
-    # count, page, ecosystems, partnerships with their clusters, the ecosystem choices.
-    with django_assert_max_num_queries(5):
+    # count, page (with the programme), ecosystems, partnerships with their clusters, the
+    # ecosystem and programme choices.
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("clusters:project_list"))
 
     assert response.status_code == 200
     assert len(response.context["projects"]) == min(n, 20)
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(
             reverse("clusters:project_list"), {"country": "BE", "ecosystem": "health", "q": "test"}
         )

@@ -167,17 +167,20 @@ def test_project_is_edited_by_the_coordinators_managers_not_the_partners(
     project = make_project(by=cluster_manager, coordinator=cluster, partners=[partner])
 
     services.project_update(
-        project=project, by=cluster_manager, data={"programme": "Horizon Europe"}
+        project=project, by=cluster_manager, data={"programme_other": "Horizon Europe"}
     )
     with pytest.raises(PermissionDenied):
         services.project_update(
-            project=project, by=other_cluster_manager, data={"programme": "Mine"}
+            project=project, by=other_cluster_manager, data={"programme_other": "Mine"}
         )
     project.refresh_from_db()
-    assert project.programme == "Horizon Europe"
+    assert (project.programme, project.programme_other) == (None, "Horizon Europe")
     change = ProfileChange.objects.filter(project=project).first()
     assert change.author == cluster_manager
-    assert change.changes == {"programme": ["Euroclusters", "Horizon Europe"]}
+    assert change.changes == {
+        "programme": ["Euroclusters", None],
+        "programme_other": ["", "Horizon Europe"],
+    }
 
 
 @pytest.mark.django_db

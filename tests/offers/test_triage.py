@@ -648,8 +648,9 @@ def test_dashboard_says_when_no_decision_is_made_yet(staff_client, submitted_off
 
 # --- Query budget ----------------------------------------------------------------------------
 
-# session, user, count, the page of rows, and the choices of two filters (categories, clusters)
-QUEUE_QUERY_BUDGET = 6
+# session, user, count, the page of rows, and the choices of three filters (categories,
+# clusters, ecosystems)
+QUEUE_QUERY_BUDGET = 7
 
 
 def _fill_queue(n, *, company_user, cluster_manager, commission_staff):

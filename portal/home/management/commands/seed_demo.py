@@ -10,11 +10,16 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
 
+from alerts.demo import ALERTS as DEMO_ALERTS
+from alerts.demo import seed_alerts
 from clusters.demo import seed_clusters
+from funding.demo import seed_calls
 from offers.demo import seed_offers
 from portal.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.forum.demo import seed_forum
+from portal.updates.demo import seed_updates
 
 
 def _demo_account(role: str) -> User | None:
@@ -38,6 +43,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--demands", type=int, default=4, help="how many demo demands (default 4)"
+        )
+        parser.add_argument(
+            "--alerts",
+            type=int,
+            default=len(DEMO_ALERTS),
+            help=f"how many demo rapid alerts (default {len(DEMO_ALERTS)}, every state)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -82,5 +93,40 @@ class Command(BaseCommand):
         if offers or demands:
             self.stdout.write(f"Demo offers made: {offers}; demo demands made: {demands}.")
 
-        if not (accounts or clusters or projects or offers or demands) and not options["quiet"]:
+        # Calls for proposals under the reference programmes: open, upcoming and closed.
+        calls = seed_calls(staff=staff) if staff else 0
+        if calls:
+            self.stdout.write(f"Demo calls for proposals made: {calls}.")
+
+        alerts = 0
+        if manager and staff and authority:
+            alerts = seed_alerts(
+                manager=manager, authority=authority, staff=staff, count=options["alerts"]
+            )
+        if alerts:
+            self.stdout.write(f"Demo rapid alerts made: {alerts}.")
+
+        demo_emails = [account[0] for account in DEMO_ACCOUNTS]
+        forum_topics = seed_forum(users=User.objects.filter(email__in=demo_emails))
+        if forum_topics:
+            self.stdout.write(f"Demo forum topics made: {forum_topics}.")
+
+        updates = seed_updates(staff=staff) if staff else 0
+        if updates:
+            self.stdout.write(f"Demo EU updates made: {updates}.")
+
+        if (
+            not (
+                accounts
+                or clusters
+                or projects
+                or offers
+                or demands
+                or calls
+                or updates
+                or forum_topics
+                or alerts
+            )
+            and not options["quiet"]
+        ):
             self.stdout.write("Demo data already loaded; nothing added.")

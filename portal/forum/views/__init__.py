@@ -1,0 +1,2 @@
+"""The forum in the browser: reading (``reading``), writing (``writing``) and moderating
+(``moderation``)."""
