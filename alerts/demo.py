@@ -33,6 +33,7 @@ from alerts.services import (
     alert_transition,
     subscription_save,
 )
+from alerts.services.reports import previous_week_start, weekly_report_compile
 from clusters.models import Cluster, ProfileStatus
 from offers.models import PUBLIC_OFFER_STATUSES, Offer
 from portal.core.models import Ecosystem
@@ -323,7 +324,21 @@ def seed_alerts(*, manager: User, authority: User, staff: User, count: int) -> i
         _backdate(alert, reported_at)
         made += 1
     _subscribe(manager=manager, authority=authority)
+    if made:
+        _compile_past_reports(now)
     return made
+
+
+DEMO_REPORT_WEEKS = 8
+
+
+def _compile_past_reports(now: datetime.datetime) -> None:
+    """The weekly reports of the demo's past weeks, as the Monday task would have compiled
+    them, so a newcomer finds reports on the staff page."""
+    week = previous_week_start(now)
+    for _ in range(DEMO_REPORT_WEEKS):
+        weekly_report_compile(week_start=week, now=now)
+        week -= datetime.timedelta(days=7)
 
 
 def _subscribe(*, manager: User, authority: User) -> None:

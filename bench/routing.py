@@ -14,10 +14,17 @@ app with 2 prefork processes. In one run, with the same worker:
 - **POST only**: N tasks that only sign and POST a small document to the intake, drained
   the same way: the cost of the HTTP leg alone;
 - **routing, drain**: N offers accepted through ``offer_transition`` while the worker is
-  paused, then drained: the worker's capacity, in offers delivered per second;
+  paused, then drained: the worker's capacity, in offers delivered per second, for all the
+  work an acceptance queues (the delivery, and the e-mail telling the poster). The clock
+  starts when the worker resumes: the time spent accepting is not in it;
+- **routing, deliveries only**: the same, with the poster's e-mails set aside on a queue
+  the worker does not read (and dropped): the delivery task alone, one task per offer like
+  the no-op and POST-only tasks, so its ratio to the no-op rate is like for like;
 - **routing, live**: N more offers accepted while the worker runs: offers delivered per
   second end to end, and p50/p95 from acceptance (the ACCEPTED transition's ``at``) to
-  delivery (``Delivery.delivered_at``).
+  delivery (``Delivery.delivered_at``). The clock starts at the first acceptance, so this
+  rate can be no higher than the rate at which this one process accepts (printed beside it):
+  when the worker keeps up, it measures the accepting, and the latency is the worker's.
 
 Offers are accepted one transaction each, as the triage desk's bulk action does, so each
 delivery is queued as soon as its acceptance commits. Each phase also records the CPU time
@@ -31,10 +38,10 @@ The no-op and POST-only tasks are defined here, on the portal's own Celery app, 
 is started as ``celery -A bench.routing worker``: the same app, settings and tasks as
 ``celery -A portal worker``, plus these two, which production code never needs.
 
-``--reuse-db-connections`` measures a proposed change: Celery's Django fixup closes the
-database connection after every task (so each task that touches the database opens a new
-PostgreSQL connection); with the flag the worker keeps it, and closes it by Django's own
-rules (CONN_MAX_AGE, errors) before and after each task.
+``--close-db-connections`` measures what keeping the worker's database connection between
+tasks (``portal/celery.py``) is worth: with it, the worker closes its connection after every
+task, as Celery's Django fixup does by default, so each task that touches the database opens
+a new PostgreSQL connection.
 """
 
 from __future__ import annotations
@@ -115,19 +122,10 @@ def post_only() -> int:
         return response.status
 
 
-if os.environ.get("BENCH_REUSE_DB_CONNECTIONS"):
-    # The proposed change, for the worker only (see the module's docstring).
-    from celery.signals import task_postrun, task_prerun
-    from django.db import close_old_connections
-
-    app.conf["CELERY_DB_REUSE_MAX"] = 10**9  # the fixup's knob: never force a close
-
-    def _close_old_connections(task: Any = None, **kwargs: Any) -> None:
-        if not getattr(task.request, "is_eager", False):
-            close_old_connections()
-
-    task_prerun.connect(_close_old_connections, weak=False)
-    task_postrun.connect(_close_old_connections, weak=False)
+if os.environ.get("BENCH_CLOSE_DB_CONNECTIONS"):
+    # Celery's default, for the worker only (see the module's docstring): the fixup closes
+    # the connection before and after every task.
+    app.conf["CELERY_DB_REUSE_MAX"] = 0
 
 
 # --- processes --------------------------------------------------------------------------
@@ -273,6 +271,19 @@ def backlog(client: Any) -> int:
     pipe.hlen("unacked")  # kombu's Redis transport keeps unacknowledged messages here
     waiting, unacked = pipe.execute()
     return int(waiting) + int(unacked)
+
+
+def set_aside(client: Any, task_name: str) -> int:
+    """Drop the queued messages of one task (the worker is paused: nobody reads the queue);
+    returns how many. The others stay, in their order."""
+    messages = client.lrange(QUEUE, 0, -1)
+    kept = [m for m in messages if json.loads(m)["headers"]["task"] != task_name]
+    pipe = client.pipeline()
+    pipe.delete(QUEUE)
+    if kept:
+        pipe.rpush(QUEUE, *kept)
+    pipe.execute()
+    return len(messages) - len(kept)
 
 
 def wait_drained(client: Any, timeout: float = PHASE_TIMEOUT) -> float:
@@ -444,6 +455,47 @@ def drain(client: Any, hostname: str, task: Any, count: int, groups: dict[str, A
     }
 
 
+def routing_drain(
+    client: Any,
+    hostname: str,
+    offer_ids: list[int],
+    staff: Any,
+    batch: int,
+    groups: dict[str, Any],
+    set_aside_task: str = "",
+) -> dict[str, Any]:
+    """Accept the offers while the worker is paused, then time the drain from the moment it
+    resumes (accepting is not in it). ``set_aside_task``'s messages are dropped first."""
+    from django.utils import timezone
+
+    n = len(offer_ids)
+    pause(hostname)
+    meter = CpuMeter(groups)
+    accept_seconds = accept(offer_ids, staff, batch)
+    accept_cpu = meter.per_item(n)
+    queued = backlog(client)
+    dropped = set_aside(client, set_aside_task) if set_aside_task else 0
+    meter = CpuMeter(groups)
+    resumed_at = timezone.now()
+    resume(hostname)
+    wait_delivered(offer_ids)
+    _, delivered = timings(offer_ids)
+    seconds = (max(delivered) - resumed_at).total_seconds()
+    wait_drained(client)  # what the deliveries queued, too
+    all_seconds = (timezone.now() - resumed_at).total_seconds()
+    return {
+        "offers": n,
+        "messages_queued_by_accepting": queued,
+        **({"messages_set_aside": dropped, "set_aside": set_aside_task} if set_aside_task else {}),
+        "accepted_per_second": round(n / accept_seconds),
+        "cpu_ms_per_offer_accepting": accept_cpu,
+        "seconds_to_last_delivery": round(seconds, 3),
+        "delivered_per_second": round(n / seconds),
+        "seconds_until_queue_empty": round(all_seconds, 3),
+        "cpu_ms_per_offer": meter.per_item(n),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
@@ -453,9 +505,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes (prefork)")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the JSON goes")
     parser.add_argument(
-        "--reuse-db-connections",
+        "--close-db-connections",
         action="store_true",
-        help="the worker keeps its database connection between tasks (a proposed change)",
+        help="the worker opens a new database connection for every task (Celery's default)",
     )
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
@@ -484,11 +536,11 @@ def main() -> int:
         "EMAIL_URL": "dummymail://",  # the e-mail tasks run; nothing is sent
         "LOG_LEVEL": "WARNING",
     }
-    env.pop("BENCH_REUSE_DB_CONNECTIONS", None)
+    env.pop("BENCH_CLOSE_DB_CONNECTIONS", None)
     os.environ.update(env)  # this process accepts the offers: the same settings
     worker_env = {
         **env,
-        **({"BENCH_REUSE_DB_CONNECTIONS": "1"} if args.reuse_db_connections else {}),
+        **({"BENCH_CLOSE_DB_CONNECTIONS": "1"} if args.close_db_connections else {}),
     }
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
@@ -499,7 +551,6 @@ def main() -> int:
 
     django.setup()
     import redis
-    from django.utils import timezone
 
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
@@ -527,8 +578,8 @@ def main() -> int:
         wait_worker(worker, hostname)
         groups = process_groups(worker, intake)
         company, staff = bench_users()
-        offer_ids = make_offers(2 * n, company)
-        drain_ids, live_ids = offer_ids[:n], offer_ids[n:]
+        offer_ids = make_offers(3 * n, company)
+        drain_ids, alone_ids, live_ids = offer_ids[:n], offer_ids[n : 2 * n], offer_ids[2 * n :]
 
         # Warm up: the worker's processes import, connect and cache what they need.
         for _ in range(50):
@@ -541,26 +592,20 @@ def main() -> int:
         post_result = drain(client, hostname, post_only, n, groups)
         noop_rate = noop_result["tasks_per_second"]
 
-        # 3. Routing, drain: the worker's capacity.
-        pause(hostname)
-        meter = CpuMeter(groups)
-        drain_accept_seconds = accept(drain_ids, staff, args.batch)
-        accept_cpu = meter.per_item(n)
-        queued = backlog(client)
-        meter = CpuMeter(groups)
-        resumed_at = timezone.now()
-        resume(hostname)
-        wait_delivered(drain_ids)
-        _, delivered = timings(drain_ids)
-        drain_seconds = (max(delivered) - resumed_at).total_seconds()
-        drain_rate = n / drain_seconds
-        wait_drained(client)  # the e-mails and matching the deliveries queued, too
-        drain_all_seconds = (timezone.now() - resumed_at).total_seconds()
-        drain_cpu = meter.per_item(n)
+        # 3. Routing, drain: the worker's capacity, for all that accepting queues.
+        drain_result = routing_drain(client, hostname, drain_ids, staff, args.batch, groups)
+        drain_rate = drain_result["delivered_per_second"]
+
+        # 3b. The same, the delivery tasks alone: the poster's e-mails set aside.
+        alone_result = routing_drain(
+            client, hostname, alone_ids, staff, args.batch, groups, set_aside_task="core.send_email"
+        )
+        alone_rate = alone_result["delivered_per_second"]
 
         # 4. Routing, live: accepted while the worker runs.
         meter = CpuMeter(groups)
         live_accept_seconds = accept(live_ids, staff, args.batch)
+        live_accept_rate = n / live_accept_seconds
         wait_delivered(live_ids)
         accepted, delivered = timings(live_ids)
         latencies = [
@@ -581,26 +626,18 @@ def main() -> int:
                 "offers": n,
                 "batch": args.batch,
                 "worker": " ".join(worker_command),
-                "worker_reuses_db_connections": args.reuse_db_connections,
+                "worker_reuses_db_connections": not args.close_db_connections,
                 "broker": redis_url,
                 "intake": "commission_intake on loopback (TCP_NODELAY)",
                 "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             },
             "noop": noop_result,
             "post_only": post_result,
-            "routing_drain": {
-                "offers": n,
-                "messages_queued_by_accepting": queued,
-                "accepted_per_second": round(n / drain_accept_seconds),
-                "cpu_ms_per_offer_accepting": accept_cpu,
-                "seconds_to_last_delivery": round(drain_seconds, 3),
-                "delivered_per_second": round(drain_rate),
-                "seconds_until_queue_empty": round(drain_all_seconds, 3),
-                "cpu_ms_per_offer": drain_cpu,
-            },
+            "routing_drain": drain_result,
+            "routing_deliveries_only": alone_result,
             "routing_live": {
                 "offers": n,
-                "accepted_per_second": round(n / live_accept_seconds),
+                "accepted_per_second": round(live_accept_rate),
                 "seconds_first_accept_to_last_delivery": round(live_seconds, 3),
                 "delivered_per_second": round(live_rate),
                 "accept_to_delivery_ms": {
@@ -614,6 +651,7 @@ def main() -> int:
             "ratio_to_noop": {
                 "post_only": round(post_result["tasks_per_second"] / noop_rate, 3),
                 "routing_drain": round(drain_rate / noop_rate, 3),
+                "routing_deliveries_only": round(alone_rate / noop_rate, 3),
                 "routing_live": round(live_rate / noop_rate, 3),
             },
             "intake_received_each_offer_exactly_once": exactly_once,
@@ -633,10 +671,11 @@ def main() -> int:
     latency = results["routing_live"]["accept_to_delivery_ms"]
     print(
         f"\nno-op {noop_rate} tasks/s; POST only {post_result['tasks_per_second']} tasks/s; "
-        f"routing {drain_rate:.0f} offers/s drained, {live_rate:.0f} offers/s live; "
-        f"ratio to no-op {drain_rate / noop_rate:.2f} (drained), {live_rate / noop_rate:.2f} "
-        f"(live); accept to delivery p50 {latency['p50'] / 1000:.2f} s, "
-        f"p95 {latency['p95'] / 1000:.2f} s"
+        f"routing {drain_rate:.0f} offers/s drained ({alone_rate:.0f} without the e-mails), "
+        f"{live_rate:.0f} offers/s live (accepted at {live_accept_rate:.0f}/s); ratio to no-op "
+        f"{drain_rate / noop_rate:.2f} (drained), {alone_rate / noop_rate:.2f} (deliveries "
+        f"only), {live_rate / noop_rate:.2f} (live); accept to delivery p50 "
+        f"{latency['p50'] / 1000:.2f} s, p95 {latency['p95'] / 1000:.2f} s"
         f"\n{'every offer recorded once' if exactly_once else 'OFFERS MISSING OR REPEATED'}"
         f" at the intake; results in {args.output}"
     )

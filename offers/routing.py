@@ -13,10 +13,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import http.client
 import json
 import logging
+import os
 import random
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from datetime import timedelta
@@ -24,10 +27,18 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from offers.models import Delivery, DeliveryStatus, Destination, Offer, OfferStatus, RoutingRule
+from offers.models import (
+    Delivery,
+    DeliveryStatus,
+    Destination,
+    Offer,
+    OfferStatus,
+    OfferTransition,
+    RoutingRule,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -189,19 +200,39 @@ def queue_delivery(delivery_id: int, countdown: float | None = None) -> None:
 # --- sending ----------------------------------------------------------------------------
 
 
+def _for_sending(delivery_id: int) -> Delivery:
+    """The delivery with all that its payload and request need, in one query: its offer, the
+    offer's category (and parent) and cluster, its destination, and the acceptance time."""
+    accepted_at = (
+        OfferTransition.objects.filter(offer=OuterRef("offer_id"), to_status=OfferStatus.ACCEPTED)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return (
+        Delivery.objects.select_related("destination", "offer__category__parent", "offer__cluster")
+        .annotate(accepted_at=Subquery(accepted_at))
+        .get(pk=delivery_id)
+    )
+
+
 def payload(delivery: Delivery) -> dict[str, Any]:
-    offer = Offer.objects.select_related("category__parent", "cluster").get(pk=delivery.offer_id)
+    """The document sent for this delivery (``PAYLOAD_SCHEMA``). One query (the clusters of
+    the offer's duplicates) for a delivery loaded by ``_for_sending``; more for any other."""
+    offer = delivery.offer
     clusters = [offer.cluster.name] if offer.cluster else []
     clusters += [
         name for name in Offer.objects.filter(duplicate_of=offer).exclude(cluster=None).values_list("cluster__name", flat=True)
         if name not in clusters
     ]  # fmt: skip
-    accepted = (
-        offer.transitions.filter(to_status=OfferStatus.ACCEPTED)
-        .order_by("-at")
-        .values_list("at", flat=True)
-        .first()
-    )
+    if hasattr(delivery, "accepted_at"):
+        accepted = delivery.accepted_at
+    else:
+        accepted = (
+            offer.transitions.filter(to_status=OfferStatus.ACCEPTED)
+            .order_by("-at")
+            .values_list("at", flat=True)
+            .first()
+        )
     return {
         "version": delivery.payload_version,
         "idempotency_key": str(delivery.idempotency_key),
@@ -270,39 +301,105 @@ def backoff(attempts: int) -> float:
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311  # jitter, not cryptography
 
 
+# Kept-alive connections to the intakes, one per intake and process (the key holds the pid, so
+# a forked worker never shares its parent's socket). A connection is taken out of the dict
+# while in use, so two threads (runserver's, with eager tasks) never share one.
+_connections: dict[tuple[int, str, str], http.client.HTTPConnection] = {}
+# A longer answer is read only in part (what staff see) and its connection closed.
+_KEEP_ALIVE_BODY = 64 * 1024
+
+
+def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int, bytes]:
+    """POST ``body``; returns the status and the first 2,000 bytes of the answer.
+
+    Raises OSError (network errors, timeouts), ``http.client.HTTPException`` (a broken
+    answer) or ValueError (a malformed URL)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    if parts.scheme in urllib.request.getproxies() and not urllib.request.proxy_bypass(
+        parts.hostname
+    ):
+        return _post_through_proxy(url, body, headers, timeout)
+    key = (os.getpid(), parts.scheme, parts.netloc)
+    target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    connection = _connections.pop(key, None)
+    reused = connection is not None
+    while True:
+        if connection is None:
+            kind = (
+                http.client.HTTPSConnection
+                if parts.scheme == "https"
+                else http.client.HTTPConnection
+            )
+            connection = kind(parts.hostname, parts.port, timeout=timeout)
+        elif connection.sock is not None:
+            connection.sock.settimeout(timeout)
+        try:
+            connection.request("POST", target, body=body, headers=headers)
+            response = connection.getresponse()
+            length = response.length
+            if response.will_close or length is None or length > _KEEP_ALIVE_BODY:
+                data = response.read(2000)
+                connection.close()
+            else:
+                data = response.read()
+                if _connections.setdefault(key, connection) is not connection:
+                    connection.close()
+            return response.status, data[:2000]
+        except BaseException as exc:
+            connection.close()
+            if reused and isinstance(exc, ConnectionError):
+                # The intake closed the idle connection: the same request on a new one. Were
+                # it received after all, its idempotency key makes the repeat harmless.
+                connection, reused = None, False
+                continue
+            raise
+
+
+def _post_through_proxy(
+    url: str, body: bytes, headers: dict[str, str], timeout: float
+) -> tuple[int, bytes]:
+    """Through the proxy the environment names (``https_proxy``…), a connection per POST."""
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, response.read(2000)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(2000)
+
+
 def deliver(delivery_id: int) -> str:
     """One attempt: claim, POST, record. Returns the delivery's status afterwards (or
-    ``"skipped"`` when another worker has it or it is not due)."""
+    ``"skipped"`` when another worker has it or it is not due).
+
+    Three queries before the POST (the claim, the delivery with its offer, the duplicates'
+    clusters) and, once delivered, one transaction that records it and marks the offer routed."""
     if not _claim(delivery_id):
         return "skipped"
-    delivery = Delivery.objects.select_related("destination").get(pk=delivery_id)
+    delivery = _for_sending(delivery_id)
     url, secret = _endpoint(delivery)
     if not url:
         return _record(
             delivery, retry=True, error="No intake URL is configured for this destination."
         )
     body = json.dumps(payload(delivery), separators=(",", ":"), sort_keys=True).encode()
-    request = urllib.request.Request(  # noqa: S310  # the URL is staff-configured http(s)
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "Idempotency-Key": str(delivery.idempotency_key),
-            "X-Signature": sign(body, secret),
-            "User-Agent": USER_AGENT,
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": str(delivery.idempotency_key),
+        "X-Signature": sign(body, secret),
+        "User-Agent": USER_AGENT,
+    }
     try:
-        with urllib.request.urlopen(request, timeout=settings.ROUTING_TIMEOUT_SECONDS) as response:  # noqa: S310
-            return _record(delivery, status=response.status, body=response.read(2000))
-    except urllib.error.HTTPError as exc:
-        retry = exc.code in (408, 429) or exc.code >= 500
-        return _record(
-            delivery, status=exc.code, body=exc.read(2000), retry=retry, error=f"HTTP {exc.code}"
-        )
-    except (OSError, ValueError) as exc:  # network errors, timeouts, a malformed URL
+        status, answer = _post(url, body, headers, settings.ROUTING_TIMEOUT_SECONDS)
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        # network errors, timeouts, a broken answer, a malformed URL
         return _record(delivery, retry=True, error=f"{type(exc).__name__}: {exc}")
+    if 200 <= status < 300:
+        return _record(delivery, status=status, body=answer)
+    # 3xx too fails for good: a POST is not followed to another address (staff fix the URL).
+    retry = status in (408, 429) or status >= 500
+    return _record(delivery, status=status, body=answer, retry=retry, error=f"HTTP {status}")
 
 
 def _record(
@@ -330,20 +427,23 @@ def _record(
         }
     else:
         fields["status"] = DeliveryStatus.DEAD if retry else DeliveryStatus.FAILED
-    with transaction.atomic():
-        Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(**fields)
-        if fields["status"] == DeliveryStatus.DELIVERED:
-            _mark_routed(delivery.offer_id)
+    sent = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING)
+    if fields["status"] == DeliveryStatus.DELIVERED:
+        with transaction.atomic():
+            sent.update(**fields)
+            _mark_routed(delivery.offer)
+    else:
+        sent.update(**fields)
     if fields["status"] == DeliveryStatus.PENDING:
         delivery_id = delivery.pk
         transaction.on_commit(lambda: queue_delivery(delivery_id, countdown=delay))
     return str(fields["status"])
 
 
-def _mark_routed(offer_id: int) -> None:
+def _mark_routed(offer: Offer) -> None:
+    """``offer`` as read just after the claim; the transition reads it again, locked."""
     from offers.services import TransitionError, offer_transition
 
-    offer = Offer.objects.get(pk=offer_id)
     if offer.status == OfferStatus.ACCEPTED:
         # If it moved meanwhile (e.g. expired), the delivery itself is still recorded.
         with contextlib.suppress(TransitionError):

@@ -156,3 +156,79 @@ def test_a_running_task_is_never_handed_to_a_second_worker():
 def test_celery_reads_the_django_settings():
     assert celery_app.conf.broker_url == settings.CELERY_BROKER_URL
     assert celery_app.conf.task_time_limit == settings.CELERY_TASK_TIME_LIMIT
+
+
+# --- the worker keeps its database connection between tasks -----------------------------
+
+
+@celery_app.task(name="tests.note_database_backend", ignore_result=True)
+def note_database_backend(path: str) -> None:
+    """Append the PostgreSQL backend's process id serving this task to ``path``."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    with open(path, "a") as notes:
+        notes.write(f"{pid}\n")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("conn_max_age", "kept"), [("60", True), ("0", False)])
+def test_a_worker_keeps_its_database_connection_between_tasks_as_django_says(
+    tmp_path, broker_mode, conn_max_age, kept
+):
+    """With ``CONN_MAX_AGE`` the worker's prefork child serves task after task on one
+    connection (Celery's Django fixup alone would open one per task); with 0, one per task,
+    as Django does for requests."""
+    from tests.conftest import test_database_url
+
+    queue = f"test-db-reuse-{uuid.uuid4().hex}"
+    notes = tmp_path / "backends.txt"
+    log_path = tmp_path / "worker.log"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(Path.home()),
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "DATABASE_URL": test_database_url(),
+        "DB_CONN_MAX_AGE": conn_max_age,
+        "REDIS_URL": broker_url(),
+        "CELERY_BROKER_URL": broker_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_URL": "dummymail://",
+    }
+    # This module defines the task; the worker finds the portal's app in it.
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(CELERY), "-A", "tests.test_celery_worker", "worker", "--pool=prefork",
+             "--concurrency=1", "-Q", queue, "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "--loglevel=INFO", "--hostname", f"{queue}@%h"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        wait_until_ready(process, log_path)
+        with celery_app.connection_for_write(broker_url()) as connection:
+            for _ in range(3):
+                note_database_backend.apply_async(
+                    args=(str(notes),), queue=queue, producer=connection.Producer()
+                )
+        deadline = time.monotonic() + DELIVERY_SECONDS
+        while not notes.exists() or len(notes.read_text().split()) < 3:
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"3 tasks not run in {DELIVERY_SECONDS}s:\n{log_path.read_text()[-3000:]}"
+                )
+            time.sleep(0.1)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        forget_queue(queue)
+
+    backends = notes.read_text().split()
+    assert len(backends) == 3
+    assert len(set(backends)) == (1 if kept else 3)

@@ -11,7 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
-from offers.models import Offer, OfferAttachment, OfferStatus, OfferTransition
+from offers.models import (
+    MATCHABLE_OFFER_STATUSES,
+    Offer,
+    OfferAttachment,
+    OfferStatus,
+    OfferTransition,
+)
 from offers.transitions import DECISIONS, STAFF, SUBMITTER, SYSTEM, TRANSITIONS
 from portal.accounts.roles import Role
 from portal.core.mail import queue_email
@@ -37,9 +43,18 @@ class TransitionError(ValidationError):
     """A status change the lifecycle table does not allow (or not to this person)."""
 
 
-def _queue_matching(offer: Offer) -> None:
+def _queue_matching(offer: Offer, from_status: str) -> None:
+    """Recompute the offer's matches when the transition makes it matchable or not.
+
+    Matching reads the offer's fields and whether its status is one of
+    ``MATCHABLE_OFFER_STATUSES``, never which one: a move between two matchable statuses
+    (under review → accepted → routed) or between two others changes no match, and the
+    offer's fields cannot change while it is matchable (only drafts and offers that need
+    information are edited)."""
     from offers.tasks import recompute_offer_matches
 
+    if (from_status in MATCHABLE_OFFER_STATUSES) == (offer.status in MATCHABLE_OFFER_STATUSES):
+        return
     offer_id = offer.pk
     # robust: a broker that is down must not fail a change that is already committed.
     transaction.on_commit(lambda: recompute_offer_matches.delay(offer_id), robust=True)
@@ -123,8 +138,9 @@ def _actors(offer: Offer, by: User | None) -> set[str]:
 def offer_transition(*, offer: Offer, to_status: str, by: User | None, note: str = "") -> Offer:
     """Move an offer along its lifecycle, if the table allows it for this person.
 
-    Records who, when and the note, and tells the poster by e-mail once committed.
-    ``by=None`` is the portal itself (expiry, routing).
+    Records who, when and the note, and tells the poster by e-mail once committed (except
+    when the portal itself marks an offer routed). ``by=None`` is the portal itself (expiry,
+    routing).
     """
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     from_status = offer.status
@@ -160,24 +176,28 @@ def offer_transition(*, offer: Offer, to_status: str, by: User | None, note: str
         from offers.routing import delivery_create
 
         delivery_create(offer=offer)  # the outbox row, in this same transaction
-    queue_email(
-        to=[offer.submitted_by.email],
-        subject=_("Your offer “%(title)s” is now %(status)s")
-        % {"title": offer.title, "status": offer.get_status_display().lower()},
-        template="offers/email/offer_transition.txt",
-        context={
-            "offer": offer,
-            "from_status": OfferStatus(from_status).label,
-            "note": note,
-            "by": by,
-        },
-    )
+    if not (to_status == OfferStatus.ROUTED and by is None):
+        # The portal's own "routed", seconds after "accepted" once the Commission's intake has
+        # the offer, is not worth a second e-mail: the poster was told of the acceptance, and
+        # the offer's page shows it routed. Staff who route an offer by hand still tell them.
+        queue_email(
+            to=[offer.submitted_by.email],
+            subject=_("Your offer “%(title)s” is now %(status)s")
+            % {"title": offer.title, "status": offer.get_status_display().lower()},
+            template="offers/email/offer_transition.txt",
+            context={
+                "offer": offer,
+                "from_status": OfferStatus(from_status).label,
+                "note": note,
+                "by": by,
+            },
+        )
     if to_status == OfferStatus.SUBMITTED:
         from offers.tasks import flag_offer_duplicates
 
         offer_id = offer.pk
         transaction.on_commit(lambda: flag_offer_duplicates.delay(offer_id), robust=True)
-    _queue_matching(offer)
+    _queue_matching(offer, from_status)
     return offer
 
 

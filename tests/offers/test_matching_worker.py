@@ -193,12 +193,14 @@ def test_worker_matches_a_new_demand_and_drops_the_match_of_a_routed_offer(throu
         "the closed offer's match removed",
         log_path,
     )
+    # One recomputation, for closing: a routed offer is as much a candidate as an accepted one,
+    # so routing it changes no match and queues none.
     wait_for(
-        lambda: received(log_path, "offers.recompute_offer_matches") >= offer_recomputations + 2,
-        "the worker's log of the offer's matching tasks",
+        lambda: received(log_path, "offers.recompute_offer_matches") >= offer_recomputations + 1,
+        "the worker's log of the offer's matching task",
         log_path,
     )
-    assert received(log_path, "offers.recompute_offer_matches") == offer_recomputations + 2
+    assert received(log_path, "offers.recompute_offer_matches") == offer_recomputations + 1
     # Only the closed offer left the ranking: the other one is still matched, unchanged.
     assert list(Match.objects.filter(demand=demand).values_list("offer_id", "score")) == [
         (slower.pk, 67)

@@ -243,3 +243,222 @@ def test_backoff_grows_with_jitter_and_is_capped(settings):
     assert all(8 <= d <= 16 for d in fourth)
     assert len(set(first)) > 1  # jitter
     assert routing.backoff(40) <= 3600
+
+
+# --- what a delivery costs: queries, side effects, connections --------------------------
+
+
+@pytest.fixture
+def tasks_run():
+    """The names of the tasks run (eagerly, in tests) while the test runs."""
+    from celery.signals import task_prerun
+
+    names = []
+
+    def record(sender=None, **kwargs):
+        names.append(sender.name)
+
+    task_prerun.connect(record, weak=False)
+    yield names
+    task_prerun.disconnect(record)
+
+
+@pytest.mark.django_db
+def test_a_delivery_takes_the_same_queries_however_many_clusters_channelled_it(
+    intake,
+    cluster_manager,
+    commission_staff,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    import jsonschema
+
+    from offers.services import offer_mark_duplicate
+
+    north, south, east = (make_cluster(by=cluster_manager) for _ in range(3))
+    offer, delivery = accepted(
+        cluster_manager, commission_staff, django_capture_on_commit_callbacks, cluster=north
+    )
+    for cluster in (south, east):
+        again = make_offer(
+            by=cluster_manager,
+            cluster=cluster,
+            status=OfferStatus.UNDER_REVIEW,
+            staff=commission_staff,
+        )
+        offer_mark_duplicate(offer=again, original=offer, by=commission_staff)
+
+    # The claim, the delivery with its offer, category, cluster, destination and acceptance
+    # time, the duplicates' clusters; then the result and the "routed" transition, in one
+    # transaction (begin, update, savepoint, the offer locked, updated, its history, release,
+    # commit).
+    with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(11):
+        assert routing.deliver(delivery.pk) == DeliveryStatus.DELIVERED
+
+    document = json.loads(intake.requests[0][1])
+    jsonschema.validate(document, routing.PAYLOAD_SCHEMA)
+    assert document["channelling_clusters"][0] == north.name  # the original's own cluster first
+    assert sorted(document["channelling_clusters"]) == sorted([north.name, south.name, east.name])
+    accepted_at = offer.transitions.get(to_status=OfferStatus.ACCEPTED).at
+    assert document["accepted_at"] == accepted_at.isoformat()
+    assert document["category"] == {
+        "slug": "ppe-masks",
+        "name": offer.category.name,
+        "parent": "ppe",
+    }
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.ROUTED
+
+
+@pytest.mark.django_db
+def test_the_portal_routing_an_offer_sends_no_email_and_no_matching(
+    intake,
+    company_user,
+    commission_staff,
+    django_capture_on_commit_callbacks,
+    tasks_run,
+    mailoutbox,
+):
+    offer, delivery = accepted(company_user, commission_staff, django_capture_on_commit_callbacks)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert routing.deliver(delivery.pk) == DeliveryStatus.DELIVERED
+
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.ROUTED
+    assert offer.transitions.last().by is None
+    # The poster was told of the acceptance; the portal's "routed" follows it by seconds.
+    assert callbacks == []
+    assert tasks_run == []
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_staff_routing_an_offer_by_hand_still_tell_the_poster(
+    company_user, commission_staff, django_capture_on_commit_callbacks, mailoutbox
+):
+    from offers.services import offer_transition
+
+    offer, _delivery = accepted(company_user, commission_staff, django_capture_on_commit_callbacks)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        offer_transition(offer=offer, to_status=OfferStatus.ROUTED, by=commission_staff)
+
+    assert [m.to for m in mailoutbox] == [[company_user.email]]
+    assert "routed" in mailoutbox[0].subject
+
+
+@pytest.mark.django_db
+def test_matches_are_recomputed_only_when_an_offer_becomes_a_candidate_or_stops_being_one(
+    company_user, commission_staff, django_capture_on_commit_callbacks, tasks_run
+):
+    from offers.models import MATCHABLE_OFFER_STATUSES
+    from offers.services import offer_transition
+
+    offer = make_offer(by=company_user, status=OfferStatus.SUBMITTED)
+    recomputed = []
+    for to_status in (
+        OfferStatus.UNDER_REVIEW,
+        OfferStatus.ACCEPTED,
+        OfferStatus.ROUTED,
+        OfferStatus.CLOSED,
+    ):
+        tasks_run.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            offer = offer_transition(offer=offer, to_status=to_status, by=commission_staff)
+        recomputed.append((to_status, tasks_run.count("offers.recompute_offer_matches")))
+
+    # Matching reads whether the status is a candidate's, never which one it is.
+    assert {OfferStatus.UNDER_REVIEW, OfferStatus.ACCEPTED, OfferStatus.ROUTED} == set(
+        MATCHABLE_OFFER_STATUSES
+    )
+    assert recomputed == [
+        (OfferStatus.UNDER_REVIEW, 1),
+        (OfferStatus.ACCEPTED, 0),
+        (OfferStatus.ROUTED, 0),
+        (OfferStatus.CLOSED, 1),
+    ]
+
+
+class KeepAliveRecorder(Recorder):
+    """An HTTP/1.1 intake that keeps connections open, and notes which one each POST used."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        self.server.peers.append(self.client_address)
+        super().do_POST()
+        # Told to, it closes the connection after answering, without saying so: the client
+        # finds out only when it sends the next request on it.
+        if self.server.drop_after_answer:
+            self.close_connection = True
+
+
+@pytest.fixture
+def keep_alive_intake(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), KeepAliveRecorder)
+    server.requests, server.answers, server.peers = [], [], []
+    server.drop_after_answer = False
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.COMMISSION_INTAKE_URL = f"http://127.0.0.1:{server.server_address[1]}/offers"
+    settings.COMMISSION_INTAKE_SECRET = "default-secret"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.django_db
+def test_deliveries_reuse_one_connection_to_the_intake(
+    keep_alive_intake, company_user, commission_staff, django_capture_on_commit_callbacks
+):
+    deliveries = [
+        accepted(company_user, commission_staff, django_capture_on_commit_callbacks)[1]
+        for _ in range(3)
+    ]
+
+    with django_capture_on_commit_callbacks(execute=False):
+        assert [routing.deliver(d.pk) for d in deliveries] == [DeliveryStatus.DELIVERED] * 3
+
+    assert len(keep_alive_intake.requests) == 3
+    assert len(set(keep_alive_intake.peers)) == 1  # one TCP connection (the same client port)
+
+
+@pytest.mark.django_db
+def test_a_connection_the_intake_closed_meanwhile_is_replaced_and_the_offer_sent_once(
+    keep_alive_intake, company_user, commission_staff, django_capture_on_commit_callbacks
+):
+    first, second = (
+        accepted(company_user, commission_staff, django_capture_on_commit_callbacks)[1]
+        for _ in range(2)
+    )
+    keep_alive_intake.drop_after_answer = True
+
+    with django_capture_on_commit_callbacks(execute=False):
+        assert routing.deliver(first.pk) == DeliveryStatus.DELIVERED
+        assert routing.deliver(second.pk) == DeliveryStatus.DELIVERED
+
+    keys = [headers["Idempotency-Key"] for headers, _body in keep_alive_intake.requests]
+    assert keys == [str(first.idempotency_key), str(second.idempotency_key)]
+    assert len(set(keep_alive_intake.peers)) == 2
+    second.refresh_from_db()
+    assert (second.attempts, second.last_error) == (1, "")
+
+
+@pytest.mark.django_db
+def test_a_redirect_is_not_followed_and_fails_for_good(
+    intake, company_user, commission_staff, django_capture_on_commit_callbacks
+):
+    intake.answers = [302]
+    offer, delivery = accepted(company_user, commission_staff, django_capture_on_commit_callbacks)
+
+    assert routing.deliver(delivery.pk) == DeliveryStatus.FAILED
+
+    delivery.refresh_from_db()
+    offer.refresh_from_db()
+    assert (delivery.last_response_status, delivery.last_error) == (302, "HTTP 302")
+    assert len(intake.requests) == 1
+    assert offer.status == OfferStatus.ACCEPTED
