@@ -51,6 +51,7 @@ from clusters.models import Cluster
 from clusters.views.profiles import apply_service_errors
 from offers.views.offers import filter_data, list_context
 from portal.accounts.roles import Role
+from portal.core.downloads import stored_file_download
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -254,20 +255,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     )
     if attachment is None:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return stored_file_download(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- reporting and correcting -----------------------------------------------------------

@@ -32,6 +32,7 @@ from offers.models import Offer, OfferAttachment, OfferStatus
 from offers.services.offers import can_post_offer
 from offers.transitions import SUBMITTER, allowed_targets
 from portal.accounts.roles import Role
+from portal.core.downloads import stored_file_download
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -303,17 +304,6 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = next((a for a in offer.attachments.all() if a.pk == pk), None)  # type: ignore[assignment]
     if attachment is None:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return stored_file_download(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
