@@ -1,6 +1,6 @@
 from django.urls import path
 
-from offers.views import demand, offers, routing, triage
+from offers.views import demand, offers, routing, triage, triage_reports
 
 app_name = "offers"
 
@@ -27,9 +27,11 @@ urlpatterns = [
     ),
     # The Commission's triage desk.
     path("triage/", triage.TriageQueueView.as_view(), name="triage"),
-    path("triage/dashboard/", triage.TriageDashboardView.as_view(), name="triage_dashboard"),
-    path("triage/export.csv", triage.triage_export_csv, name="triage_export_csv"),
-    path("triage/export.xlsx", triage.triage_export_xlsx, name="triage_export_xlsx"),
+    path(
+        "triage/dashboard/", triage_reports.TriageDashboardView.as_view(), name="triage_dashboard"
+    ),
+    path("triage/export.csv", triage_reports.triage_export_csv, name="triage_export_csv"),
+    path("triage/export.xlsx", triage_reports.triage_export_xlsx, name="triage_export_xlsx"),
     path("triage/bulk/", triage.TriageBulkView.as_view(), name="triage_bulk"),
     path("triage/offers/<int:pk>/", triage.TriageOfferView.as_view(), name="triage_offer"),
     path(

@@ -1,4 +1,5 @@
-"""The Commission's triage desk: the queue, one offer, bulk changes, the dashboard, exports.
+"""The Commission's triage desk: the queue, one offer, bulk changes (the dashboard and the
+exports are in ``triage_reports``).
 
 Staff only (anonymous users are sent to log in, everyone else gets 403). The views read
 through ``offers.selectors`` and change offers only through ``offers.services``; a refusal
@@ -16,35 +17,32 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import (
-    FileResponse,
     HttpRequest,
     HttpResponse,
-    HttpResponseBase,
     QueryDict,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-from django.views.generic import ListView, TemplateView, View
-from django_countries import countries
+from django.utils.translation import ngettext
+from django.views.generic import ListView, View
 
 from clusters.forms import prepare_filter_form
-from offers import exports
 from offers.filters import OfferFilter
+from offers.forms_triage import (
+    NAMED_ELSEWHERE,
+    TriageBulkForm,
+    TriageDuplicateForm,
+    TriageTransitionForm,
+)
 from offers.models import DeliveryStatus, Offer, OfferStatus
 from offers.selectors import (
-    delivery_counts,
     offer_channelling_clusters,
     offer_filterset,
     offer_get,
     offer_list,
     offer_matches,
-    triage_dashboard,
 )
 from offers.services import (
     TransitionError,
@@ -52,7 +50,7 @@ from offers.services import (
     offer_mark_duplicate,
     offer_transition,
 )
-from offers.transitions import STAFF, TRANSITIONS, allowed_targets
+from offers.transitions import STAFF, allowed_targets
 from portal.accounts.permissions import CommissionStaffRequiredMixin
 
 if TYPE_CHECKING:
@@ -62,17 +60,6 @@ S = OfferStatus
 # What the queue shows when no status is chosen: the offers waiting for a decision.
 DEFAULT_STATUSES = (S.SUBMITTED, S.UNDER_REVIEW, S.NEEDS_INFORMATION)
 QUEUE_PAGE_SIZE = 50
-# More than a page, so a whole page can be changed at once; a bound on the work of one request.
-BULK_LIMIT = 200
-# Marking a duplicate names the original, so it has its own form, not the plain status form.
-_NAMED_ELSEWHERE = {S.DUPLICATE}
-# Every status staff can move an offer to, in lifecycle order (the bulk form's choices).
-STAFF_TARGETS = [
-    status
-    for status in S.values
-    if status not in _NAMED_ELSEWHERE
-    and any(to == status and STAFF in who for (_frm, to), who in TRANSITIONS.items())
-]
 
 
 def _staff(request: HttpRequest) -> User:
@@ -135,126 +122,6 @@ def _queue_url(query: str) -> str:
 
 
 # --- Forms -----------------------------------------------------------------------------------
-
-
-class OfferIdsField(forms.Field):
-    """The ticked rows: a list of offer ids (a checkbox per row, all named alike)."""
-
-    widget = forms.MultipleHiddenInput
-    default_error_messages = {
-        "required": gettext_lazy("Select at least one offer."),
-        "too_many": gettext_lazy("Select at most %(limit)d offers at a time."),
-        "invalid": gettext_lazy("The selection is not valid. Reload the page and try again."),
-    }
-
-    def to_python(self, value: Any) -> list[int]:
-        values = value if isinstance(value, list | tuple) else [value] if value else []
-        ids: list[int] = []
-        for raw in values:
-            if not str(raw).isdigit():
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-            if int(raw) not in ids:
-                ids.append(int(raw))
-        if len(ids) > BULK_LIMIT:
-            raise ValidationError(
-                self.error_messages["too_many"], code="too_many", params={"limit": BULK_LIMIT}
-            )
-        return ids
-
-
-class TriageBulkForm(forms.Form):
-    ACTIONS = (("transition", gettext_lazy("Change status")), ("assign", gettext_lazy("Assign")))
-
-    action = forms.ChoiceField(choices=ACTIONS, widget=forms.HiddenInput)
-    offers = OfferIdsField()
-    to_status = forms.ChoiceField(
-        label=gettext_lazy("Move the selected offers to"),
-        required=False,
-        choices=[("", gettext_lazy("Choose a status"))]
-        + [(status, S(status).label) for status in STAFF_TARGETS],
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Note"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("Kept in each offer’s history and sent to the poster."),
-    )
-    query = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if data.get("action") == "transition" and not data.get("to_status"):
-            self.add_error("to_status", _("Choose the status to move the selected offers to."))
-        return data
-
-
-class TriageTransitionForm(forms.Form):
-    # Any status is accepted here: the lifecycle table in the service decides, and explains.
-    to = forms.ChoiceField(
-        label=gettext_lazy("New status"), choices=S.choices, widget=forms.RadioSelect
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Note"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Kept in the history and sent to the poster with the change."),
-    )
-
-    def __init__(self, *args: Any, targets: list[str], **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "transition-%s")  # unique ids beside the other forms
-        super().__init__(*args, **kwargs)
-        # Only the changes allowed now are offered.
-        self.fields["to"].widget.choices = [(t, S(t).label) for t in targets]
-
-
-class TriageDuplicateForm(forms.Form):
-    duplicate_of = forms.TypedChoiceField(
-        label=gettext_lazy("This offer is a duplicate of"),
-        coerce=int,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    other = forms.IntegerField(
-        label=gettext_lazy("Or the number of another offer"),
-        required=False,
-        min_value=1,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Note"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args: Any, candidates: list[Offer], **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "duplicate-%s")
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["duplicate_of"]
-        field.choices = [
-            (
-                c.pk,
-                f"#{c.pk} {c.title} — {c.company_name}" + (f" ({c.cluster})" if c.cluster else ""),
-            )
-            for c in candidates
-        ]
-        if not candidates:
-            del self.fields["duplicate_of"]
-            self.fields["other"].label = _("Number of the original offer")
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        chosen = [pk for pk in (data.get("duplicate_of"), data.get("other")) if pk]
-        if len(chosen) != 1 and not self.errors:
-            self.add_error(
-                None, _("Choose one possible duplicate, or give the number of one offer.")
-            )
-        data["original"] = chosen[0] if chosen else None
-        return data
 
 
 def _refused_transition(offer: Offer, to_status: str) -> str:
@@ -436,7 +303,7 @@ class _OfferPage(CommissionStaffRequiredMixin, View):
         return [
             status
             for status in allowed_targets(offer.status, {STAFF})
-            if status not in _NAMED_ELSEWHERE
+            if status not in NAMED_ELSEWHERE
         ]
 
     def render_page(
@@ -569,136 +436,3 @@ class TriageDuplicateView(_OfferPage):
 
 
 # --- Dashboard -------------------------------------------------------------------------------
-
-
-def _rows(counts: list[dict[str, Any]], total: int, label: Any) -> list[dict[str, Any]]:
-    return [
-        {"label": label(row), "n": row["n"], "share": round(100 * row["n"] / total) if total else 0}
-        for row in counts
-    ]
-
-
-def duration_text(hours: float | None) -> tuple[str, str] | None:
-    """A median in hours as people say it, and a finer figure for the note beside it."""
-    if hours is None:
-        return None
-    if hours < 1:
-        minutes = round(hours * 60)
-        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}, ""
-    hours_text = _("%(n)s hours") % {"n": number_format(hours, 1)}
-    if hours < 48:
-        return hours_text, ""
-    return _("%(n)s days") % {"n": number_format(hours / 24, 1)}, hours_text
-
-
-def _category_label(row: dict[str, Any]) -> str:
-    parent = row["category__parent__name"]
-    return f"{parent} › {row['category__name']}" if parent else row["category__name"]
-
-
-class TriageDashboardView(CommissionStaffRequiredMixin, TemplateView):
-    """Counts by status, category, country and cluster, the median time to a decision, and
-    deliveries to the Commission by status."""
-
-    template_name = "offers/triage_dashboard.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        data = triage_dashboard()
-        total = data["total"]
-        hours = data["median_hours_to_decision"]
-        context.update(
-            total=total,
-            public_count=data["public_count"],
-            median_hours=hours,
-            median=duration_text(hours),
-            delivery_counts=[
-                {"status": status, "label": DeliveryStatus(status).label, "n": n}
-                for status, n in delivery_counts().items()
-            ],
-            tables=[
-                {
-                    "id": "by-status",
-                    "title": _("By status"),
-                    "column": _("Status"),
-                    "rows": _rows(data["by_status"], total, lambda r: S(r["status"]).label),
-                },
-                {
-                    "id": "by-category",
-                    "title": _("By category"),
-                    "column": _("Category"),
-                    "rows": _rows(data["by_category"], total, _category_label),
-                },
-                {
-                    "id": "by-country",
-                    "title": _("By company country"),
-                    "column": _("Country"),
-                    "rows": _rows(
-                        data["by_country"],
-                        total,
-                        lambda r: countries.name(r["company_country"]) or r["company_country"],
-                    ),
-                },
-                {
-                    "id": "by-cluster",
-                    "title": _("By channelling cluster"),
-                    "column": _("Cluster"),
-                    "rows": _rows(
-                        data["by_cluster"],
-                        total,
-                        lambda r: r["cluster__name"] or _("Direct offers (no cluster)"),
-                    ),
-                },
-            ],
-        )
-        return context
-
-
-# --- Exports ---------------------------------------------------------------------------------
-
-
-class _ExportView(CommissionStaffRequiredMixin, View):
-    """The current filtered queue, every page of it, as a file."""
-
-    http_method_names = ["get"]
-    extension = ""
-
-    def filename(self) -> str:
-        return f"offers-{timezone.localdate():%Y%m%d}.{self.extension}"
-
-    def get(self, request: HttpRequest) -> HttpResponseBase:
-        filterset, _defaulted = triage_filterset(request)
-        response = self.respond(offer_list(filterset=filterset))
-        # Confidential fields (contacts, registration numbers): no shared cache keeps a copy.
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-    def respond(self, offers: QuerySet[Offer]) -> HttpResponseBase:
-        raise NotImplementedError
-
-
-class TriageExportCsvView(_ExportView):
-    extension = "csv"
-
-    def respond(self, offers: QuerySet[Offer]) -> HttpResponseBase:
-        response = StreamingHttpResponse(
-            exports.chunks(exports.csv_lines(offers)), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{self.filename()}"'
-        return response
-
-
-class TriageExportXlsxView(_ExportView):
-    extension = "xlsx"
-
-    def respond(self, offers: QuerySet[Offer]) -> HttpResponseBase:
-        return FileResponse(
-            exports.xlsx_file(offers),
-            as_attachment=True,
-            filename=self.filename(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-
-
-triage_export_csv = TriageExportCsvView.as_view()
-triage_export_xlsx = TriageExportXlsxView.as_view()

@@ -624,7 +624,7 @@ def test_dashboard_counts_and_median_time_to_decision(
     ],
 )
 def test_median_is_said_in_minutes_hours_or_days(hours, expected):
-    from offers.views.triage import duration_text
+    from offers.views.triage_reports import duration_text
 
     assert duration_text(hours) == expected
 
