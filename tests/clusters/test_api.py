@@ -9,7 +9,8 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from clusters import api, services
+from clusters import services
+from clusters.api import views as api
 from clusters.models import Cluster, ProfileChange, Project
 from portal.accounts.roles import Role
 from portal.core.models import Category, Ecosystem
