@@ -3,7 +3,9 @@
 
 Serves the portal under gunicorn on PostgreSQL and measures a one-query JSON view
 (`/api/v1/ecosystems/`) with persistent database connections and with a connection per
-request, plus the peak memory of a worker. Loopback only; bounded request counts.
+request, plus the peak memory of a worker; then, on the demo data, the busiest public pages
+(home, ecosystem, alerts list and dashboard, forum, calls, updates, the alerts API and
+feed). Loopback only; bounded request counts.
 """
 
 import argparse
@@ -68,7 +70,23 @@ def children(pid: int) -> list[int]:
         return []
 
 
-def run_case(conn_max_age: int, requests: int, concurrency: int) -> dict:
+# The public pages most visitors land on, measured on the demo data (seed_demo).
+PAGES = (
+    "/",
+    "/ecosystems/health/",
+    "/alerts/",
+    "/alerts/dashboard/",
+    "/alerts/feed/",
+    "/api/v1/alerts/",
+    "/forum/",
+    "/funding/calls/",
+    "/updates/",
+)
+
+
+def run_case(
+    conn_max_age: int, requests: int, concurrency: int, paths: tuple[str, ...] = ()
+) -> dict:
     port = free_port()
     env = {
         **os.environ,
@@ -86,11 +104,17 @@ def run_case(conn_max_age: int, requests: int, concurrency: int) -> dict:
         wait_ready(url)
         hammer(url, 200, concurrency)  # warm up
         rate = hammer(url, requests, concurrency)
+        pages = {}
+        for path in paths:
+            page = f"http://127.0.0.1:{port}{path}"
+            hammer(page, 20, concurrency)  # warm up
+            pages[path] = round(hammer(page, max(requests // 10, 50), concurrency), 1)
         return {
             "conn_max_age": conn_max_age,
             "requests": requests,
             "concurrency": concurrency,
             "requests_per_second": round(rate),
+            **({"pages_requests_per_second": pages} if pages else {}),
             "rss_mib": round(rss_kib(server.pid) / 1024, 1),
         }
     finally:
@@ -130,8 +154,9 @@ def main() -> int:
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, check=True
     )
+    subprocess.run([sys.executable, "manage.py", "seed_demo", "--quiet"], cwd=ROOT, check=True)
     results = [
-        run_case(60, args.requests, args.concurrency),
+        run_case(60, args.requests, args.concurrency, PAGES),
         run_case(0, args.requests, args.concurrency),
     ]
     print(json.dumps(results, indent=2))
