@@ -10,7 +10,6 @@ crash is harmless.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import http.client
@@ -18,6 +17,7 @@ import json
 import logging
 import os
 import random
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,8 +26,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Case, F, Field, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from offers.models import (
@@ -47,6 +47,12 @@ DEFAULT_DESTINATION_NAME = "Commission intake (default)"
 # A "sending" claim older than this is a worker that died mid-send: the sweeper frees it.
 STALE_CLAIM = timedelta(minutes=5)
 USER_AGENT = "ClustersResponsePortal/1 (+routing)"
+# A delivery task sends its own delivery and up to ROUTING_BATCH_SIZE - 1 other due ones,
+# claimed in one statement, and starts no POST that could end, at its full timeout, more than
+# ROUTING_BATCH_SECONDS after the batch began: the rest of the batch is handed back and queued
+# again. With the 10 s timeout and 30 s, the last POST starts before 20 s and ends by 30 s,
+# well under the task's soft (45 s) and hard (60 s) time limits, whatever the batch size.
+ROUTED_NOTE = "Delivered to the Commission."
 
 # The documented payload (version 1), as JSON Schema. Bump PAYLOAD_VERSION on any change.
 PAYLOAD_SCHEMA: dict[str, Any] = {
@@ -200,30 +206,50 @@ def queue_delivery(delivery_id: int, countdown: float | None = None) -> None:
 # --- sending ----------------------------------------------------------------------------
 
 
-def _for_sending(delivery_id: int) -> Delivery:
-    """The delivery with all that its payload and request need, in one query: its offer, the
-    offer's category (and parent) and cluster, its destination, and the acceptance time."""
+def _for_sending(delivery_ids: list[int]) -> list[Delivery]:
+    """The deliveries with all that their payloads and requests need, in one query: each
+    one's offer, the offer's category (and parent) and cluster, its destination, and the
+    acceptance time. In the order of ``delivery_ids``."""
     accepted_at = (
         OfferTransition.objects.filter(offer=OuterRef("offer_id"), to_status=OfferStatus.ACCEPTED)
         .order_by("-at")
         .values("at")[:1]
     )
-    return (
-        Delivery.objects.select_related("destination", "offer__category__parent", "offer__cluster")
+    found = {
+        delivery.pk: delivery
+        for delivery in Delivery.objects.select_related(
+            "destination", "offer__category__parent", "offer__cluster"
+        )
         .annotate(accepted_at=Subquery(accepted_at))
-        .get(pk=delivery_id)
-    )
+        .filter(pk__in=delivery_ids)
+    }
+    return [found[pk] for pk in delivery_ids if pk in found]
 
 
-def payload(delivery: Delivery) -> dict[str, Any]:
-    """The document sent for this delivery (``PAYLOAD_SCHEMA``). One query (the clusters of
-    the offer's duplicates) for a delivery loaded by ``_for_sending``; more for any other."""
+def _duplicates_clusters(offer_ids: list[int]) -> dict[int, list[str]]:
+    """The clusters that channelled duplicates of these offers, by offer, in one query."""
+    clusters: dict[int, list[str]] = {pk: [] for pk in offer_ids}
+    for original, name in (
+        Offer.objects.filter(duplicate_of__in=offer_ids)
+        .exclude(cluster=None)
+        .values_list("duplicate_of_id", "cluster__name")
+    ):
+        clusters[original].append(name)
+    return clusters
+
+
+def payload(delivery: Delivery, *, duplicates_clusters: list[str] | None = None) -> dict[str, Any]:
+    """The document sent for this delivery (``PAYLOAD_SCHEMA``). No query for a delivery
+    loaded by ``_for_sending`` with its duplicates' clusters given; more for any other."""
     offer = delivery.offer
     clusters = [offer.cluster.name] if offer.cluster else []
-    clusters += [
-        name for name in Offer.objects.filter(duplicate_of=offer).exclude(cluster=None).values_list("cluster__name", flat=True)
-        if name not in clusters
-    ]  # fmt: skip
+    if duplicates_clusters is None:
+        duplicates_clusters = list(
+            Offer.objects.filter(duplicate_of=offer)
+            .exclude(cluster=None)
+            .values_list("cluster__name", flat=True)
+        )
+    clusters += [name for name in duplicates_clusters if name not in clusters]
     if hasattr(delivery, "accepted_at"):
         accepted = delivery.accepted_at
     else:
@@ -293,6 +319,60 @@ def _claim(delivery_id: int) -> bool:
             pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
         ).update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     )
+
+
+def _claim_batch(delivery_id: int, limit: int) -> list[int]:
+    """Take for sending this delivery, if it is due and free, and then other due ones nobody
+    has, up to ``limit`` in all, in one statement; returns their ids, this one first (none
+    when this one is taken or not due).
+
+    On PostgreSQL the rows are locked with ``SKIP LOCKED`` and re-checked once locked, so two
+    workers claiming at the same time never get the same row. Elsewhere (SQLite, the embedded
+    default, where tasks run eagerly) only this delivery is claimed."""
+    if connection.vendor != "postgresql" or limit <= 1:
+        return [delivery_id] if _claim(delivery_id) else []
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        # This delivery by its key; then, only if it was taken here, the others down the
+        # index on (status, next_attempt_at), oldest due first, stopping after ``limit`` - 1.
+        # A task whose delivery another batch took stops at the first (a look-up by key):
+        # the others each have a task of their own, or the sweeper queues one.
+        cursor.execute(
+            f"""
+            WITH own AS (
+                SELECT id FROM {table}
+                WHERE id = %s AND status = %s AND next_attempt_at <= %s
+                FOR UPDATE SKIP LOCKED
+            ), others AS (
+                SELECT id FROM {table}
+                WHERE status = %s AND next_attempt_at <= %s AND id <> %s
+                AND EXISTS (SELECT FROM own)
+                ORDER BY next_attempt_at, id
+                LIMIT %s
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1
+            WHERE id IN (SELECT id FROM own UNION ALL SELECT id FROM others)
+            RETURNING id
+            """,  # noqa: S608  # the table name is the model's, quoted
+            [
+                delivery_id,
+                DeliveryStatus.PENDING,
+                now,
+                DeliveryStatus.PENDING,
+                now,
+                delivery_id,
+                limit - 1,
+                DeliveryStatus.SENDING,
+                now,
+            ],
+        )
+        claimed = sorted(row[0] for row in cursor.fetchall())
+    if delivery_id in claimed:
+        claimed.remove(delivery_id)
+        claimed.insert(0, delivery_id)
+    return claimed
 
 
 def backoff(attempts: int) -> float:
@@ -370,20 +450,66 @@ def _post_through_proxy(
 
 
 def deliver(delivery_id: int) -> str:
-    """One attempt: claim, POST, record. Returns the delivery's status afterwards (or
-    ``"skipped"`` when another worker has it or it is not due).
+    """One attempt at this delivery alone: claim, POST, record. Returns the delivery's status
+    afterwards (or ``"skipped"`` when another worker has it or it is not due).
 
     Three queries before the POST (the claim, the delivery with its offer, the duplicates'
-    clusters) and, once delivered, one transaction that records it and marks the offer routed."""
+    clusters) and, once delivered, one transaction that records it and marks the offer
+    routed."""
     if not _claim(delivery_id):
         return "skipped"
-    delivery = _for_sending(delivery_id)
+    return _send([delivery_id]).get(delivery_id, "skipped")
+
+
+def deliver_batch(delivery_id: int, *, limit: int | None = None) -> dict[int, str]:
+    """What the delivery task does: claim this delivery and other due ones (``_claim_batch``),
+    send each, and record the results; returns each claimed delivery's status afterwards.
+    A delivery another batch already took is simply not among them.
+
+    The same queries as ``deliver`` for the whole batch, whatever its size, when every POST
+    succeeds; one more update for each delivery that fails."""
+    size = limit or int(settings.ROUTING_BATCH_SIZE)
+    claimed = _claim_batch(delivery_id, size)
+    return _send(claimed) if claimed else {}
+
+
+def _send(delivery_ids: list[int]) -> dict[int, str]:
+    """POST each claimed delivery in turn, then record the results. Those not sent when the
+    time budget runs out, or when something unexpected stops the batch, are handed back."""
+    started = time.monotonic()
+    budget = settings.ROUTING_BATCH_SECONDS
+    deliveries = _for_sending(delivery_ids)
+    clusters = _duplicates_clusters([delivery.offer_id for delivery in deliveries])
+    outcomes: list[tuple[Delivery, dict[str, Any]]] = []
+    unsent = deliveries[::-1]  # popped from the end: in order
+    interrupted = True
+    try:
+        while unsent:
+            if outcomes and (
+                time.monotonic() - started + settings.ROUTING_TIMEOUT_SECONDS > budget
+            ):
+                break
+            delivery = unsent[-1]
+            outcomes.append((delivery, _attempt(delivery, clusters[delivery.offer_id])))
+            unsent.pop()
+        interrupted = False
+    finally:
+        # Also when the soft time limit (or a bug) interrupts the batch: what was sent is
+        # recorded, and what was not is pending again (the one being sent too: were it
+        # received, its idempotency key makes the repeat harmless). Then it is left for the
+        # sweeper rather than queued at once: a bug would otherwise loop, eager tasks deepest.
+        statuses = _record(outcomes)
+        _release(unsent, queue=not interrupted)
+    return statuses
+
+
+def _attempt(delivery: Delivery, duplicates_clusters: list[str]) -> dict[str, Any]:
+    """Sign and POST one delivery; the outcome, for ``_outcome_fields``."""
     url, secret = _endpoint(delivery)
     if not url:
-        return _record(
-            delivery, retry=True, error="No intake URL is configured for this destination."
-        )
-    body = json.dumps(payload(delivery), separators=(",", ":"), sort_keys=True).encode()
+        return {"retry": True, "error": "No intake URL is configured for this destination."}
+    document = payload(delivery, duplicates_clusters=duplicates_clusters)
+    body = json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
     headers = {
         "Content-Type": "application/json",
         "Idempotency-Key": str(delivery.idempotency_key),
@@ -394,23 +520,25 @@ def deliver(delivery_id: int) -> str:
         status, answer = _post(url, body, headers, settings.ROUTING_TIMEOUT_SECONDS)
     except (OSError, ValueError, http.client.HTTPException) as exc:
         # network errors, timeouts, a broken answer, a malformed URL
-        return _record(delivery, retry=True, error=f"{type(exc).__name__}: {exc}")
+        return {"retry": True, "error": f"{type(exc).__name__}: {exc}"}
     if 200 <= status < 300:
-        return _record(delivery, status=status, body=answer)
+        return {"status": status, "body": answer}
     # 3xx too fails for good: a POST is not followed to another address (staff fix the URL).
     retry = status in (408, 429) or status >= 500
-    return _record(delivery, status=status, body=answer, retry=retry, error=f"HTTP {status}")
+    return {"status": status, "body": answer, "retry": retry, "error": f"HTTP {status}"}
 
 
-def _record(
+def _outcome_fields(
     delivery: Delivery,
     *,
+    now: Any,
     status: int | None = None,
     body: bytes = b"",
     retry: bool = False,
     error: str = "",
-) -> str:
-    now = timezone.now()
+) -> dict[str, Any]:
+    """The delivery's fields after this attempt: delivered (2xx), pending again with backoff
+    (retry, attempts left), dead (retry, none left) or failed."""
     fields: dict[str, Any] = {
         "last_response_status": status,
         "last_response_body": body.decode("utf-8", "replace")[:2000],
@@ -420,39 +548,84 @@ def _record(
     if status is not None and 200 <= status < 300:
         fields |= {"status": DeliveryStatus.DELIVERED, "delivered_at": now, "last_error": ""}
     elif retry and delivery.attempts < settings.ROUTING_MAX_ATTEMPTS:
-        delay = backoff(delivery.attempts)
         fields |= {
             "status": DeliveryStatus.PENDING,
-            "next_attempt_at": now + timedelta(seconds=delay),
+            "next_attempt_at": now + timedelta(seconds=backoff(delivery.attempts)),
         }
     else:
         fields["status"] = DeliveryStatus.DEAD if retry else DeliveryStatus.FAILED
-    sent = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING)
-    if fields["status"] == DeliveryStatus.DELIVERED:
-        with transaction.atomic():
-            sent.update(**fields)
-            _mark_routed(delivery.offer)
-    else:
-        sent.update(**fields)
-    if fields["status"] == DeliveryStatus.PENDING:
-        delivery_id = delivery.pk
-        transaction.on_commit(lambda: queue_delivery(delivery_id, countdown=delay))
-    return str(fields["status"])
+    return fields
 
 
-def _mark_routed(offer: Offer) -> None:
-    """``offer`` as read just after the claim; the transition reads it again, locked."""
-    from offers.services import TransitionError, offer_transition
+def _record(outcomes: list[tuple[Delivery, dict[str, Any]]]) -> dict[int, str]:
+    """Record the attempts' results: the delivered ones in one update, in one transaction
+    with their offers marked routed; each other one on its own (and queued again when it is
+    to be retried). Only rows still claimed are written."""
+    from offers.services import offers_mark_routed
 
-    if offer.status == OfferStatus.ACCEPTED:
-        # If it moved meanwhile (e.g. expired), the delivery itself is still recorded.
-        with contextlib.suppress(TransitionError):
-            offer_transition(
-                offer=offer,
-                to_status=OfferStatus.ROUTED,
-                by=None,
-                note="Delivered to the Commission.",
+    now = timezone.now()
+    statuses: dict[int, str] = {}
+    delivered: list[tuple[Delivery, dict[str, Any]]] = []
+    for delivery, outcome in outcomes:
+        fields = _outcome_fields(delivery, now=now, **outcome)
+        statuses[delivery.pk] = str(fields["status"])
+        if fields["status"] == DeliveryStatus.DELIVERED:
+            delivered.append((delivery, fields))
+            continue
+        Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(**fields)
+        if fields["status"] == DeliveryStatus.PENDING:
+            delivery_id = delivery.pk
+            delay = (fields["next_attempt_at"] - now).total_seconds()
+            transaction.on_commit(
+                lambda delivery_id=delivery_id, delay=delay: queue_delivery(  # type: ignore[misc]
+                    delivery_id, countdown=delay
+                )
             )
+    if delivered:
+        with transaction.atomic():
+            Delivery.objects.filter(
+                pk__in=[delivery.pk for delivery, _ in delivered], status=DeliveryStatus.SENDING
+            ).update(
+                status=DeliveryStatus.DELIVERED,
+                delivered_at=now,
+                last_error="",
+                claimed_at=None,
+                last_response_status=_by_row(delivered, "last_response_status"),
+                last_response_body=_by_row(delivered, "last_response_body"),
+            )
+            # If an offer moved meanwhile (e.g. expired), its delivery is still recorded.
+            offers_mark_routed(offer_ids=[d.offer_id for d, _ in delivered], note=ROUTED_NOTE)
+    return statuses
+
+
+def _by_row(rows: list[tuple[Delivery, dict[str, Any]]], name: str) -> Any:
+    """One field's new value for each row of a bulk update: the value itself when the rows
+    share it, else ``CASE id WHEN … THEN …``."""
+    values = {delivery.pk: fields[name] for delivery, fields in rows}
+    if len(set(values.values())) == 1:
+        return next(iter(values.values()))
+    field = Delivery._meta.get_field(name)
+    assert isinstance(field, Field)  # a column of the table, not a relation
+    return Case(
+        *(When(pk=pk, then=Value(value, output_field=field)) for pk, value in values.items()),
+        output_field=field,
+    )
+
+
+def _release(deliveries: list[Delivery], *, queue: bool = True) -> None:
+    """Hand claimed deliveries back unsent: pending and due, the claim's attempt not counted,
+    and queued again (unless ``queue`` is false: the sweeper queues them)."""
+    if not deliveries:
+        return
+    ids = [delivery.pk for delivery in deliveries]
+    Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.PENDING,
+        claimed_at=None,
+        attempts=F("attempts") - 1,
+        next_attempt_at=timezone.now(),
+    )
+    for delivery_id in ids if queue else []:
+        transaction.on_commit(lambda delivery_id=delivery_id: queue_delivery(delivery_id))  # type: ignore[misc]
 
 
 # --- the sweeper and staff actions ------------------------------------------------------

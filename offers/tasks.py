@@ -47,9 +47,11 @@ def expire_offers() -> int:
     return total
 
 
-# Delivery to the Commission. Safe to run twice: the attempt claims its row with a
+# Delivery to the Commission. Safe to run twice: the attempt claims its rows with a
 # conditional update, and the intake records each idempotency key once. The hard limit stays
-# far below the broker's visibility timeout, so a running task is never handed out twice.
+# far below the broker's visibility timeout, so a running task is never handed out twice, and
+# covers a whole batch: a batch starts no POST that could outlast ``ROUTING_BATCH_SECONDS``
+# (30 s), and hands the rest back.
 @shared_task(
     name="offers.deliver_offer",
     acks_late=True,
@@ -59,9 +61,11 @@ def expire_offers() -> int:
     ignore_result=True,
 )
 def deliver_offer(delivery_id: int) -> str:
-    from offers.routing import deliver
+    """Send this delivery and, in the same go, other due ones (a batch); returns this one's
+    status afterwards, or ``"skipped"`` when another batch has taken it."""
+    from offers.routing import deliver_batch
 
-    return deliver(delivery_id)
+    return deliver_batch(delivery_id).get(delivery_id, "skipped")
 
 
 @shared_task(name="offers.sweep_deliveries", acks_late=True, time_limit=120, ignore_result=True)

@@ -175,6 +175,11 @@ ROUTING_MAX_ATTEMPTS = env.int("ROUTING_MAX_ATTEMPTS", default=8)
 ROUTING_TIMEOUT_SECONDS = env.float("ROUTING_TIMEOUT_SECONDS", default=10.0)
 ROUTING_BACKOFF_SECONDS = env.float("ROUTING_BACKOFF_SECONDS", default=5.0)
 ROUTING_SWEEP_BATCH = env.int("ROUTING_SWEEP_BATCH", default=500)
+# A delivery task also sends up to this many other due deliveries (PostgreSQL), and starts no
+# POST that could end more than ROUTING_BATCH_SECONDS after the batch began: keep that plus
+# one timeout under the task's 45 s soft limit.
+ROUTING_BATCH_SIZE = env.int("ROUTING_BATCH_SIZE", default=50)
+ROUTING_BATCH_SECONDS = env.float("ROUTING_BATCH_SECONDS", default=30.0)
 
 # --- E-mail -----------------------------------------------------------------------------
 # consolemail:// prints mails; smtp+tls://user:password@host:587 sends them.

@@ -12,6 +12,7 @@ from offers.services.offers import (
     offer_transition,
     offer_update,
     offers_expire,
+    offers_mark_routed,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "offer_transition",
     "offer_update",
     "offers_expire",
+    "offers_mark_routed",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -199,6 +200,44 @@ def offer_transition(*, offer: Offer, to_status: str, by: User | None, note: str
         transaction.on_commit(lambda: flag_offer_duplicates.delay(offer_id), robust=True)
     _queue_matching(offer, from_status)
     return offer
+
+
+@transaction.atomic
+def offers_mark_routed(*, offer_ids: Iterable[int], note: str = "") -> list[int]:
+    """The portal marks accepted offers routed, once the Commission's intake has them: the
+    bulk form of ``offer_transition(to_status=ROUTED, by=None)`` for a batch of deliveries.
+
+    Only offers still "accepted" move (one that moved meanwhile, e.g. expired, is left as it
+    is); returns the ids of those that did. Each gets its history row. Like the single
+    transition made by the portal itself, it sends no e-mail, and it recomputes matches only
+    if the lifecycle made "routed" matchable where "accepted" is not (it does not today)."""
+    from_status, to_status = OfferStatus.ACCEPTED, OfferStatus.ROUTED
+    if SYSTEM not in TRANSITIONS.get((from_status, to_status), frozenset()):
+        raise PermissionDenied(_("You cannot make this change."))
+    # Locked in a fixed order (two batches never wait on each other in a circle), and read
+    # again once locked, so an offer that changed meanwhile is not moved.
+    routed = list(
+        Offer.objects.select_for_update()
+        .filter(pk__in=list(offer_ids), status=from_status)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not routed:
+        return []
+    Offer.objects.filter(pk__in=routed).update(status=to_status, updated_at=timezone.now())
+    OfferTransition.objects.bulk_create(
+        OfferTransition(offer_id=pk, from_status=from_status, to_status=to_status, note=note)
+        for pk in routed
+    )
+    if (from_status in MATCHABLE_OFFER_STATUSES) != (to_status in MATCHABLE_OFFER_STATUSES):
+        from offers.tasks import recompute_offer_matches
+
+        for pk in routed:
+            transaction.on_commit(
+                lambda pk=pk: recompute_offer_matches.delay(pk),  # type: ignore[misc]
+                robust=True,
+            )
+    return routed
 
 
 @transaction.atomic
