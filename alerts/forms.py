@@ -33,7 +33,7 @@ from clusters.models import Cluster
 from offers.forms import MultipleFileField, MultipleFileInput, country_choices
 from portal.accounts.roles import Role
 from portal.core.selectors import ecosystem_list
-from portal.core.uploads import MAX_DOCUMENT_BYTES, clean_document_upload
+from portal.core.uploads import MAX_DOCUMENT_BYTES, check_document_uploads
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -256,19 +256,7 @@ class AlertForm(forms.Form):
             raise ValidationError(
                 _("An alert has at most %(count)s evidence files.") % {"count": MAX_ATTACHMENTS}
             )
-        errors: list[ValidationError] = []
-        for upload in uploads:
-            try:
-                clean_document_upload(upload)
-            except ValidationError as exc:
-                errors.extend(
-                    ValidationError("%(name)s: %(error)s", params={"name": upload.name, "error": m})
-                    for m in exc.messages
-                )
-            finally:
-                upload.seek(0)
-        if errors:
-            raise ValidationError(errors)
+        check_document_uploads(uploads)
         return uploads
 
     def service_data(self) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.core.models import Category
 from portal.core.selectors import category_list
-from portal.core.uploads import MAX_DOCUMENT_BYTES, clean_document_upload
+from portal.core.uploads import MAX_DOCUMENT_BYTES, check_document_uploads
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -254,19 +254,7 @@ class OfferForm(forms.Form):
             raise ValidationError(
                 _("An offer has at most %(count)s datasheets.") % {"count": MAX_ATTACHMENTS}
             )
-        errors: list[ValidationError] = []
-        for upload in uploads:
-            try:
-                clean_document_upload(upload)
-            except ValidationError as exc:
-                errors.extend(
-                    ValidationError("%(name)s: %(error)s", params={"name": upload.name, "error": m})
-                    for m in exc.messages
-                )
-            finally:
-                upload.seek(0)
-        if errors:
-            raise ValidationError(errors)
+        check_document_uploads(uploads)
         return uploads
 
     def service_data(self) -> dict[str, Any]:

@@ -103,3 +103,21 @@ def clean_document_upload(
             _("Only PDF files and images (PNG, JPEG, GIF, WebP) can be attached."),
             code="not_a_document",
         ) from None
+
+
+def check_document_uploads(uploads: list[UploadedFile]) -> None:
+    """Check every file of a multi-file form field before any is saved: one bad file refuses
+    them all, and each message names its file. The files are rewound for the service."""
+    errors: list[ValidationError] = []
+    for upload in uploads:
+        try:
+            clean_document_upload(upload)
+        except ValidationError as exc:
+            errors.extend(
+                ValidationError("%(name)s: %(error)s", params={"name": upload.name, "error": m})
+                for m in exc.messages
+            )
+        finally:
+            upload.seek(0)
+    if errors:
+        raise ValidationError(errors)
