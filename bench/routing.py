@@ -17,9 +17,11 @@ app with 2 prefork processes. In one run, with the same worker:
   paused, then drained: the worker's capacity, in offers delivered per second, for all the
   work an acceptance queues (the delivery, and the e-mail telling the poster). The clock
   starts when the worker resumes: the time spent accepting is not in it;
-- **routing, deliveries only**: the same, with the poster's e-mails set aside on a queue
-  the worker does not read (and dropped): the delivery task alone, one task per offer like
-  the no-op and POST-only tasks, so its ratio to the no-op rate is like for like;
+- **routing, deliveries only**: the same, with the poster's e-mails set aside (dropped
+  from the queue while the worker is paused): the deliveries alone. A delivery task sends a
+  batch of due deliveries, and the offers accepted while one waits queue none of their own
+  (``portal/core/coalesce.py``), so this phase's few tasks carry all 2,000 deliveries: its
+  ratio to the no-op rate compares offers delivered with empty tasks run, and can pass 1;
 - **routing, live**: N more offers accepted while the worker runs: offers delivered per
   second end to end, and p50/p95 from acceptance (the ACCEPTED transition's ``at``) to
   delivery (``Delivery.delivered_at``). The clock starts at the first acceptance, so this

@@ -60,12 +60,13 @@ def expire_offers() -> int:
     soft_time_limit=45,
     ignore_result=True,
 )
-def deliver_offer(delivery_id: int) -> str:
-    """Send this delivery and, in the same go, other due ones (a batch); returns this one's
-    status afterwards, or ``"skipped"`` when another batch has taken it."""
+def deliver_offer(delivery_id: int | None = None) -> str:
+    """Send this delivery (if given) and, in the same go, other due ones (a batch); returns
+    this one's status afterwards, or ``"skipped"`` when another batch has taken it."""
     from offers.routing import deliver_batch
 
-    return deliver_batch(delivery_id).get(delivery_id, "skipped")
+    statuses = deliver_batch(delivery_id)
+    return statuses.get(delivery_id, "skipped") if delivery_id else f"{len(statuses)} sent"
 
 
 @shared_task(name="offers.sweep_deliveries", acks_late=True, time_limit=120, ignore_result=True)

@@ -139,6 +139,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 if CELERY_TASK_TIME_LIMIT >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:  # noqa: SIM300
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be above CELERY_TASK_TIME_LIMIT.")
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Outboxes (deliveries to the Commission) queue one task for all the rows committed while
+# one is waiting, not one per row: a marker in the cache, which web processes and workers must
+# share, stands for this long at most (portal/core/coalesce.py). 0: a task per row.
+TASK_COALESCE_SECONDS = env.int("TASK_COALESCE_SECONDS", default=10 if REDIS_URL else 0)
+if TASK_COALESCE_SECONDS > 0 and not REDIS_URL:
+    raise ImproperlyConfigured("TASK_COALESCE_SECONDS needs REDIS_URL: a cache workers share.")
 # Celery's Django fixup closes the database connection after this many tasks (without it,
 # after every task: a new PostgreSQL connection per task). The worker closes it by
 # CONN_MAX_AGE instead, as the web process does (portal/celery.py).

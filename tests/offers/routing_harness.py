@@ -374,10 +374,19 @@ def _reset_broker_connections() -> None:
 @pytest.fixture
 def routing_broker(private_redis: RedisServer, settings) -> Iterator[RedisServer]:
     """For one test, tasks this process queues (``.delay()``, ``apply_async``) go to the
-    private Redis instead of running here; the eager default comes back afterwards."""
+    private Redis instead of running here, and its cache is that Redis too, as the workers'
+    is (they share the markers of ``portal/core/coalesce.py``); the eager default comes back
+    afterwards."""
     conf = celery_app.conf
     previous = conf.broker_url, conf.task_always_eager
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": private_redis.url,
+            "KEY_PREFIX": "portal",  # the workers' (settings.py's default)
+        }
+    }
     conf.broker_url = private_redis.url
     conf.task_always_eager = False
     _reset_broker_connections()

@@ -210,7 +210,7 @@ def test_a_claimed_delivery_is_not_sent_twice(
     intake, company_user, commission_staff, django_capture_on_commit_callbacks
 ):
     _offer, delivery = accepted(company_user, commission_staff, django_capture_on_commit_callbacks)
-    assert routing._claim(delivery.pk)
+    assert routing.claim_one(delivery.pk)
 
     assert routing.deliver(delivery.pk) == "skipped"
     assert intake.requests == []

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from offers import routing
 from offers.models import Delivery, DeliveryStatus, Destination, Offer, OfferStatus
+from offers.routing import sending
 from offers.services import offers_mark_routed
 from offers.tasks import deliver_offer
 from tests.offers.factories import make_offer
@@ -197,8 +198,9 @@ def test_a_batch_stops_taking_deliveries_when_its_time_budget_is_spent(
         }
 
     assert [key for key, _body in intake.requests] == keys(deliveries[:1])
-    # The rest is handed back, due now and not counted as attempted, and queued again.
-    assert len(callbacks) == 3
+    # The rest is handed back, due now and not counted as attempted, and one task is queued
+    # for them all (a task claims every due delivery): it sends them.
+    assert len(callbacks) == 1
     for delivery in deliveries[1:]:
         delivery.refresh_from_db()
         assert (delivery.status, delivery.attempts, delivery.claimed_at) == (
@@ -207,6 +209,10 @@ def test_a_batch_stops_taking_deliveries_when_its_time_budget_is_spent(
             None,
         )
         assert delivery.next_attempt_at <= timezone.now()
+    settings.ROUTING_BATCH_SECONDS = 30
+    with django_capture_on_commit_callbacks(execute=True):
+        callbacks[0]()
+    assert sorted(key for key, _body in intake.requests) == sorted(keys(deliveries))
 
 
 @pytest.mark.django_db
@@ -218,7 +224,7 @@ def test_a_batch_cut_short_by_the_soft_time_limit_records_what_it_sent_and_hands
     deliveries = accepted_deliveries(
         company_user, commission_staff, django_capture_on_commit_callbacks, 3
     )
-    real_post, calls = routing._post, []
+    real_post, calls = sending.post, []
 
     def post_then_time_out(*args, **kwargs):
         # Celery raises this in the task when its soft time limit passes, here mid-POST.
@@ -227,7 +233,7 @@ def test_a_batch_cut_short_by_the_soft_time_limit_records_what_it_sent_and_hands
             raise SoftTimeLimitExceeded()
         return real_post(*args, **kwargs)
 
-    monkeypatch.setattr(routing, "_post", post_then_time_out)
+    monkeypatch.setattr(sending, "post", post_then_time_out)
 
     with (
         django_capture_on_commit_callbacks(execute=False) as callbacks,
@@ -267,11 +273,14 @@ def test_a_batch_leaves_alone_deliveries_not_due_taken_or_finished(
     Delivery.objects.filter(pk=failed.pk).update(status=DeliveryStatus.FAILED, attempts=1)
 
     with django_capture_on_commit_callbacks(execute=False):
-        # Its own delivery already taken: the task takes nothing (the others have their own
-        # tasks), and sends nothing.
-        assert routing.deliver_batch(taken.pk) == {}
-        assert intake.requests == []
-        assert deliver_offer(own.pk) == DeliveryStatus.DELIVERED
+        # Its own delivery already taken, the task still sends the due ones nobody holds (it
+        # may stand for deliveries that queued no task of their own), and only those.
+        assert routing.deliver_batch(taken.pk) == {
+            own.pk: DeliveryStatus.DELIVERED,
+            other.pk: DeliveryStatus.DELIVERED,
+        }
+        # The task queued for "own" finds nothing left to send.
+        assert deliver_offer(own.pk) == "skipped"
 
     assert sorted(key for key, _body in intake.requests) == sorted(keys([own, other]))
     assert set(
@@ -390,26 +399,25 @@ def test_a_row_another_claim_holds_is_skipped_not_shared(company_user, commissio
     def hold_a_claim():
         # A batch claims five rows and has not committed yet.
         with transaction.atomic():
-            claimed = routing._claim_batch(ids[0], 5)
+            claimed = routing.claim_batch(ids[0], 5)
             claimed_first.set()
             assert release.wait(timeout=30)
         return claimed
 
     first = _in_thread(hold_a_claim)
     assert claimed_first.wait(timeout=30)
-    # Meanwhile another worker's task finds its own delivery held by the first: it takes
-    # nothing, at once, without waiting for the first to finish.
-    held = _in_thread(routing._claim_batch, ids[1], 5)
-    assert held() == []
-    # And one whose delivery nobody holds gets it and the rows nobody holds, at once.
-    second = _in_thread(routing._claim_batch, ids[6], 5)
-    second_claimed = second()
+    # Meanwhile another worker's task finds its own delivery held by the first: it takes the
+    # rows nobody holds, at once, without waiting for the first to finish.
+    held = _in_thread(routing.claim_batch, ids[1], 5)
+    held_claimed, held_full = held()
+    # And one more finds nothing left: an empty claim, at once.
+    nothing = _in_thread(routing.claim_batch, ids[6], 5)
+    assert nothing() == ([], False)
     release.set()
-    first_claimed = first()
+    first_claimed, first_full = first()
 
-    assert first_claimed == ids[:5]
-    assert second_claimed[0] == ids[6]
-    assert sorted(first_claimed + second_claimed) == ids
+    assert (first_claimed, first_full) == (ids[:5], True)
+    assert (held_claimed, held_full) == (ids[5:], False)  # three of the four it could take
     assert Delivery.objects.filter(status=DeliveryStatus.SENDING, attempts=1).count() == 8
 
 
@@ -426,7 +434,7 @@ def test_workers_claiming_at_the_same_time_never_share_a_row(company_user, commi
         start.wait(timeout=30)
         claimed = []
         for own in own_ids:  # each worker's tasks, one after the other
-            claimed += routing._claim_batch(own, 7)
+            claimed += routing.claim_batch(own, 7)[0]
         return claimed
 
     # Four workers, each with its share of the tasks (one per delivery), all at once.
@@ -436,3 +444,31 @@ def test_workers_claiming_at_the_same_time_never_share_a_row(company_user, commi
     every = [pk for claimed in claims for pk in claimed]
     assert sorted(every) == ids  # each row claimed by exactly one worker, none left out
     assert set(Delivery.objects.values_list("status", "attempts")) == {(DeliveryStatus.SENDING, 1)}
+
+
+@pytest.mark.django_db
+def test_the_sweeper_queues_a_task_per_batch_and_they_send_every_due_delivery(
+    intake, company_user, commission_staff, django_capture_on_commit_callbacks, settings
+):
+    from celery.signals import task_prerun
+
+    deliveries = accepted_deliveries(
+        company_user, commission_staff, django_capture_on_commit_callbacks, 7
+    )
+    settings.ROUTING_BATCH_SIZE = 3
+    started = []
+
+    def record(sender=None, args=None, **_kwargs):
+        started.append((sender.name, tuple(args or ())))
+
+    task_prerun.connect(record, weak=False)
+    try:
+        assert routing.sweep(batch=100) == 7
+    finally:
+        task_prerun.disconnect(record)
+
+    ids = [delivery.pk for delivery in deliveries]
+    # Three tasks for seven due deliveries, each led by the first of its share.
+    assert started == [("offers.deliver_offer", (pk,)) for pk in (ids[0], ids[3], ids[6])]
+    assert sorted(key for key, _body in intake.requests) == sorted(keys(deliveries))
+    assert Delivery.objects.filter(status=DeliveryStatus.DELIVERED).count() == 7

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 import jsonschema
 import pytest
+import redis
 from django.db import transaction
 from django.utils import timezone
 
@@ -429,3 +430,79 @@ def test_the_intake_refuses_a_wrong_signature_and_the_schema_a_missing_field(
     incomplete = {name: value for name, value in document.items() if name != "title"}
     with pytest.raises(jsonschema.ValidationError, match="'title' is a required property"):
         jsonschema.validate(incomplete, PAYLOAD_SCHEMA, format_checker=FORMATS)
+
+
+def queued_tasks(broker: harness.RedisServer, name: str) -> int:
+    """How many messages for task ``name`` wait in the broker's default queue."""
+    client = redis.Redis(port=broker.port)
+    try:
+        messages = client.lrange("celery", 0, -1)
+    finally:
+        client.close()
+    return sum(json.loads(message)["headers"]["task"] == name for message in messages)
+
+
+def test_offers_accepted_while_a_delivery_task_waits_queue_none_of_their_own(
+    routing_broker, intakes, workers, company, staff, settings
+):
+    # Long enough that the marker cannot expire while this test accepts.
+    settings.TASK_COALESCE_SECONDS = 120
+    intake = intakes(secret=DEFAULT_SECRET)
+    worker = workers(default_intake=intake, start=False, ROUTING_BATCH_SIZE="20")
+    offers = [
+        make_offer(by=company, staff=staff, status=OfferStatus.UNDER_REVIEW) for _ in range(120)
+    ]
+    celery_app.control.purge()
+    # One transaction each, as the triage desk's bulk action does: each commit could queue.
+    offers = [
+        offer_transition(offer=offer, to_status=OfferStatus.ACCEPTED, by=staff) for offer in offers
+    ]
+    # The first acceptance queued a delivery task; the 119 after it found that task waiting.
+    assert queued_tasks(routing_broker, "offers.deliver_offer") == 1
+
+    worker.start()
+    wait_until(
+        lambda: all_delivered(offers),
+        "all 120 delivered by the one queued task and those it queued",
+        diagnostics=lambda: report(intake, worker),
+    )
+    assert_recorded_once(intake, offers)
+    # A full batch queues the next before it sends: six batches of 20, and one that finds
+    # nothing left. Far fewer tasks than offers, and more than one worker process at work.
+    wait_until(routing_broker.drained, "the worker idle", diagnostics=lambda: report(worker))
+    tasks_run = worker.log_text().count("Task offers.deliver_offer[")
+    assert 6 <= tasks_run <= 12, worker.log_text()[-3000:]
+
+
+def test_deliveries_whose_waiting_task_is_lost_are_sent_by_the_sweeper(
+    routing_broker, intakes, workers, company, staff, settings
+):
+    settings.TASK_COALESCE_SECONDS = 120
+    intake = intakes(secret=DEFAULT_SECRET)
+    worker = workers(default_intake=intake, start=False)
+    reviewed = [
+        make_offer(by=company, staff=staff, status=OfferStatus.UNDER_REVIEW) for _ in range(11)
+    ]
+    celery_app.control.purge()
+    offers = [
+        offer_transition(offer=offer, to_status=OfferStatus.ACCEPTED, by=staff)
+        for offer in reviewed[:10]
+    ]
+    # The one task the ten queued is lost (a broker restarted without persistence) while its
+    # marker still stands: an offer accepted now queues no task either.
+    assert queued_tasks(routing_broker, "offers.deliver_offer") == 1
+    celery_app.control.purge()
+    offers.append(offer_transition(offer=reviewed[10], to_status=OfferStatus.ACCEPTED, by=staff))
+    assert queued_tasks(routing_broker, "offers.deliver_offer") == 0
+
+    worker.start()
+    time.sleep(1)
+    assert intake.records() == []  # nothing sent them: no task stands for them
+    # What beat runs every 15 s finds them due, marker or not, and queues a task for them.
+    sweep()
+    wait_until(
+        lambda: all_delivered(offers),
+        "all 11 delivered after the sweeper ran",
+        diagnostics=lambda: report(intake, worker),
+    )
+    assert_recorded_once(intake, offers)
