@@ -17,8 +17,9 @@ app with 2 prefork processes. In one run, with the same worker:
   paused, then drained: the worker's capacity, in offers delivered per second, for all the
   work an acceptance queues (the delivery, and the e-mail telling the poster). The clock
   starts when the worker resumes: the time spent accepting is not in it;
-- **routing, deliveries only**: the same, with the poster's e-mails set aside (dropped
-  from the queue while the worker is paused): the deliveries alone. A delivery task sends a
+- **routing, deliveries only**: the same, with the poster's e-mails set aside (their tasks
+  dropped from the queue while the worker is paused, and the e-mails from the outbox): the
+  deliveries alone. A delivery task sends a
   batch of due deliveries, and the offers accepted while one waits queue none of their own
   (``portal/core/coalesce.py``), so this phase's few tasks carry all 2,000 deliveries: its
   ratio to the no-op rate compares offers delivered with empty tasks run, and can pass 1;
@@ -477,6 +478,11 @@ def routing_drain(
     accept_cpu = meter.per_item(n)
     queued = backlog(client)
     dropped = set_aside(client, set_aside_task) if set_aside_task else 0
+    if set_aside_task == "core.send_emails":
+        # And the e-mails those tasks were to send, so that no later task sends them.
+        from portal.core.models import OutgoingEmail
+
+        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).delete()
     meter = CpuMeter(groups)
     resumed_at = timezone.now()
     resume(hostname)
@@ -535,7 +541,7 @@ def main() -> int:
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "COMMISSION_INTAKE_URL": f"http://127.0.0.1:{intake_port}/offers",
         "COMMISSION_INTAKE_SECRET": secret,
-        "EMAIL_URL": "dummymail://",  # the e-mail tasks run; nothing is sent
+        "EMAIL_URL": "dummymail://",  # the e-mail tasks run; nothing leaves the machine
         "LOG_LEVEL": "WARNING",
     }
     env.pop("BENCH_CLOSE_DB_CONNECTIONS", None)
@@ -600,7 +606,13 @@ def main() -> int:
 
         # 3b. The same, the delivery tasks alone: the poster's e-mails set aside.
         alone_result = routing_drain(
-            client, hostname, alone_ids, staff, args.batch, groups, set_aside_task="core.send_email"
+            client,
+            hostname,
+            alone_ids,
+            staff,
+            args.batch,
+            groups,
+            set_aside_task="core.send_emails",
         )
         alone_rate = alone_result["delivered_per_second"]
 

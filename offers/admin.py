@@ -85,6 +85,8 @@ class DemandAdmin(admin.ModelAdmin):
     list_select_related = ["authority", "category", "category__parent"]
     search_fields = ["title", "description", "authority__email"]
     raw_id_fields = ["authority", "posted_by"]
+    # Set by the expiry task only (offers.services.demands_expire).
+    readonly_fields = ["expired_at"]
 
 
 @admin.register(Match)

@@ -19,6 +19,7 @@ from clusters.models import Cluster
 from offers.models import Demand, Offer, OfferStatus, Urgency
 from offers.services import (
     demand_create,
+    demands_expire,
     offer_create,
     offer_mark_duplicate,
     offer_transition,
@@ -114,6 +115,9 @@ DEMANDS = [
     ("Antigen tests for schools", "testing-kits", 20_000, "tests", 14, "Comunidad de Madrid", Urgency.URGENT, ()),
     ("Oxygen concentrators for field hospitals", "medical-devices-oxygen", 100, "units", 25, "Comunidad de Madrid", Urgency.CRITICAL, ("CE",)),
 ]  # fmt: skip
+# Published with a date ahead, then dated in the past and closed by the expiry service.
+LATE_DEMAND = ("Surgical masks for vaccination centres", "ppe-masks", 30_000, "pieces", 1,
+               "Comunidad de Madrid", Urgency.URGENT, ("EN 14683",))  # fmt: skip
 
 
 def _offer_data(
@@ -182,28 +186,35 @@ def seed_offers(
         Offer.objects.filter(pk=late.pk).update(valid_until=today - datetime.timedelta(days=1))
         offers_expire(today=today)
         made.append(late)
-    made_demands: list[Demand] = []
-    for i in range(demands):
-        title, category, quantity, unit, days, region, urgency, certifications = DEMANDS[
-            i % len(DEMANDS)
-        ]
-        made_demands.append(
-            demand_create(
-                by=authority,
-                data={
-                    "title": title if i < len(DEMANDS) else f"{title} ({i // len(DEMANDS) + 1})",
-                    "description": f"{title}. Delivery to the regional health service's central warehouse.",
-                    "category": Category.objects.get(slug=category),
-                    "quantity": Decimal(quantity),
-                    "unit": unit,
-                    "needed_by": today + datetime.timedelta(days=days),
-                    "country": str(authority.organisation.country)
-                    if authority.organisation
-                    else "ES",
-                    "region": region,
-                    "urgency": urgency,
-                    "certifications": list(certifications),
-                },
-            )
+    made_demands = [
+        _demand(authority, DEMANDS[i % len(DEMANDS)], i // len(DEMANDS), today)
+        for i in range(demands)
+    ]
+    # One demand whose date passed: the expiry task closes it and tells the authority.
+    if demands > 1:
+        late_demand = _demand(authority, LATE_DEMAND, 0, today)
+        Demand.objects.filter(pk=late_demand.pk).update(
+            needed_by=today - datetime.timedelta(days=3)
         )
+        demands_expire(today=today)
+        made_demands.append(late_demand)
     return len(made), len(made_demands)
+
+
+def _demand(authority: User, row: tuple[Any, ...], n: int, today: datetime.date) -> Demand:
+    title, category, quantity, unit, days, region, urgency, certifications = row
+    return demand_create(
+        by=authority,
+        data={
+            "title": title if n == 0 else f"{title} ({n + 1})",
+            "description": f"{title}. Delivery to the regional health service's central warehouse.",
+            "category": Category.objects.get(slug=category),
+            "quantity": Decimal(quantity),
+            "unit": unit,
+            "needed_by": today + datetime.timedelta(days=days),
+            "country": str(authority.organisation.country) if authority.organisation else "ES",
+            "region": region,
+            "urgency": urgency,
+            "certifications": list(certifications),
+        },
+    )

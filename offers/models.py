@@ -320,6 +320,16 @@ class Demand(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=15, choices=DemandStatus.choices, default=DemandStatus.OPEN
     )
+    # Set in the same update that closes the demand (``demands_expire``): it tells a demand
+    # the portal closed because its date passed from one its authority closed.
+    expired_at = models.DateTimeField(
+        _("closed as its date passed"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the portal closed the demand because the date it was needed by had passed."
+        ),
+    )
 
     objects = DemandQuerySet.as_manager()
 
@@ -329,9 +339,14 @@ class Demand(TimeStampedModel):
         verbose_name_plural = _("demands")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="demand_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(expired_at__isnull=True) | Q(status=DemandStatus.CLOSED),
+                name="demand_expired_only_when_closed",
+            ),
         ]
         indexes = [
-            # The public "Demand" list shows open demand by date needed.
+            # The public "Demand" list shows open demand by date needed; the expiry task
+            # finds open demand past its date with the same index.
             models.Index(fields=["status", "needed_by"], name="demand_status_needed_idx"),
         ]
 
@@ -340,6 +355,11 @@ class Demand(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("offers:demand_detail", kwargs={"pk": self.pk})
+
+    @property
+    def closed_by_date(self) -> bool:
+        """Closed by the portal because the date it was needed by passed."""
+        return self.expired_at is not None
 
 
 class Match(models.Model):

@@ -24,6 +24,7 @@ from django.http import Http404
 from clusters.models import ClusterManager
 from offers.filters import DemandFilter, OfferFilter
 from offers.models import (
+    OPEN_DEMAND_STATUSES,
     PUBLIC_OFFER_STATUSES,
     Delivery,
     DeliveryStatus,
@@ -220,7 +221,9 @@ def offer_matches(*, offer: Offer, user: AnyUser) -> QuerySet[Match]:
     ):
         return Match.objects.none()
     return (
-        Match.objects.filter(offer=offer)
+        # Matches of a demand closed meanwhile go with it; a recompute for the offer that
+        # read the demand open just before may still write one back, so filter here too.
+        Match.objects.filter(offer=offer, demand__status__in=OPEN_DEMAND_STATUSES)
         .select_related("demand__category", "demand__authority__organisation")
         .order_by("-score", "demand_id")
     )

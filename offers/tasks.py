@@ -1,5 +1,6 @@
-"""Background work for offers: matching, duplicate flags and expiry. Each task takes primary
-keys, loads the rows and calls a service, and is safe to run twice (acks_late)."""
+"""Background work for offers: matching, duplicate flags, and the expiry of offers and demand.
+Each task takes primary keys, loads the rows and calls a service, and is safe to run twice
+(acks_late)."""
 
 from celery import shared_task
 
@@ -43,6 +44,21 @@ def expire_offers() -> int:
         expired = offers_expire()
         total += expired
         if expired == 0:
+            break
+    return total
+
+
+@shared_task(name="offers.expire_demands", acks_late=True, ignore_result=True)
+def expire_demands() -> int:
+    """Hourly: close open demand past its “needed by” date, in bounded batches. Safe to run
+    twice, or in two workers at once: each batch claims its rows (``demands_expire``)."""
+    from offers.services import demands_expire
+
+    total = 0
+    while True:
+        closed = demands_expire()
+        total += closed
+        if closed == 0:
             break
     return total
 

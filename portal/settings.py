@@ -154,8 +154,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "expire-offers": {"task": "offers.expire_offers", "schedule": 60 * 60},
+    # Demand past its "needed by" date closes within the hour after Brussels midnight.
+    "expire-demands": {"task": "offers.expire_demands", "schedule": 60 * 60},
     # Deliveries the fast path missed (broker down, message lost, worker killed).
     "sweep-deliveries": {"task": "offers.sweep_deliveries", "schedule": 15},
+    # E-mails the fast path missed; stale claims; sent e-mails past EMAIL_KEEP_DAYS.
+    "sweep-emails": {"task": "core.sweep_emails", "schedule": 60},
     # Rapid alerts: the subscribers' daily digest, and the weekly report for the Commission
     # (the week that ended on Sunday, compiled early on Monday).
     "alerts-daily-digest": {
@@ -196,6 +200,14 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Clusters Response Portal <no-reply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox (portal/core/mail_sending.py): e-mails sent per task, tries before an e-mail
+# fails, the first retry delay (doubled at each try), e-mails the sweeper queues per run, and
+# days a sent e-mail is kept (for staff looking into a complaint) before it is deleted.
+EMAIL_BATCH_SIZE = env.int("EMAIL_BATCH_SIZE", default=50)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
+EMAIL_BACKOFF_SECONDS = env.float("EMAIL_BACKOFF_SECONDS", default=60.0)
+EMAIL_SWEEP_BATCH = env.int("EMAIL_SWEEP_BATCH", default=1000)
+EMAIL_KEEP_DAYS = env.int("EMAIL_KEEP_DAYS", default=30)
 
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -204,6 +216,18 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:me"
 LOGOUT_REDIRECT_URL = "home:index"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# The login throttle (portal/accounts/throttle.py), for the login page, the API token and
+# the admin's login alike: after this many failed attempts for one account (its e-mail) or
+# from one client address, further attempts are refused, unchecked, until the window that
+# began with the first failure ends. 0 turns a limit off.
+LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
+LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=20)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+# Reverse proxies in front of the portal that append the client's address to
+# X-Forwarded-For: the client is the address that many entries from the end. 0 reads
+# REMOTE_ADDR and ignores the header, which any client can write. In production TLS ends
+# at a reverse proxy (see SECURE_PROXY_SSL_HEADER), hence one there.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -222,6 +246,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"auth-token": env.str("THROTTLE_AUTH_TOKEN", default="30/minute")},
+    # DRF's throttles find the client as the login throttle does (without it, DRF would take
+    # the whole X-Forwarded-For header, which the client controls).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clusters Response Portal API",

@@ -2,8 +2,9 @@
 
 Exactly once per subscriber and alert: an ``AlertNotice`` row (unique per user and alert) is
 made for every matching subscriber, and each is *claimed* with a conditional update before
-its e-mail goes. A task that runs twice finds the rows made and claimed, and sends nothing
-more. If sending fails the claim is released, so the retry sends it.
+its e-mail is put in the outbox, in the same transaction (``portal/core/mail.py``): the
+claim and the e-mail are committed together or not at all. A task that runs twice finds the
+rows made and claimed, and queues nothing more.
 """
 
 from __future__ import annotations
@@ -13,12 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +29,7 @@ from alerts.models import (
     Frequency,
     Subscription,
 )
+from portal.core.mail import queue_email
 from portal.core.models import Ecosystem
 
 if TYPE_CHECKING:
@@ -111,14 +110,9 @@ def _claim(notice_ids: list[int], now: datetime.datetime) -> list[AlertNotice]:
     )
 
 
-def _send(*, to: str, subject: str, template: str, context: dict) -> None:
-    body = render_to_string(template, {"site_url": settings.PORTAL_BASE_URL, **context})
-    send_mail(" ".join(subject.split()), body, None, [to])
-
-
 def alert_notify_subscribers(*, alert_id: int) -> int:
     """Tell the subscribers who chose "immediately" of a confirmed alert; the others get it
-    in their next digest. Safe to run twice. Returns how many e-mails this run sent."""
+    in their next digest. Safe to run twice. Returns how many e-mails this run queued."""
     alert = Alert.objects.filter(pk=alert_id).prefetch_related("ecosystems").first()
     if alert is None or alert.status not in PUBLIC_ALERT_STATUSES:
         return 0
@@ -129,25 +123,22 @@ def alert_notify_subscribers(*, alert_id: int) -> int:
         ).values_list("pk", flat=True)
     )
     sent = 0
-    for notice in _claim(pending, timezone.now()):
-        try:
-            _send(
-                to=notice.user.email,
+    with transaction.atomic():
+        for notice in _claim(pending, timezone.now()):
+            queue_email(
+                to=[notice.user.email],
                 subject=_("Rapid alert confirmed: %(title)s") % {"title": alert.title},
                 template="alerts/email/alert_confirmed.txt",
                 context={"alert": alert, "user": notice.user},
             )
-        except Exception:
-            AlertNotice.objects.filter(pk=notice.pk).update(sent_at=None)  # retry sends it
-            raise
-        sent += 1
+            sent += 1
     return sent
 
 
 def alert_send_digests(*, since: datetime.datetime | None = None) -> int:
     """Send each daily subscriber one e-mail grouping the alerts confirmed since the last
     digest. Also makes the notices of any confirmed alert the immediate path missed (broker
-    down when it was confirmed). Returns how many digests were sent."""
+    down when it was confirmed). Returns how many digests were queued."""
     since = since or timezone.now() - datetime.timedelta(days=7)
     missed = Alert.objects.filter(status=AlertStatus.CONFIRMED, confirmed_at__gte=since).exclude(
         notices__isnull=False
@@ -167,20 +158,19 @@ def alert_send_digests(*, since: datetime.datetime | None = None) -> int:
         by_user[user_id].append(pk)
     sent = 0
     for notice_ids in by_user.values():
-        claimed = _claim(notice_ids, timezone.now())
-        if not claimed:
-            continue  # another run took them
-        user = claimed[0].user
-        alerts = sorted((n.alert for n in claimed), key=lambda a: a.confirmed_at or a.created_at)
-        try:
-            _send(
-                to=user.email,
+        with transaction.atomic():
+            claimed = _claim(notice_ids, timezone.now())
+            if not claimed:
+                continue  # another run took them
+            user = claimed[0].user
+            alerts = sorted(
+                (n.alert for n in claimed), key=lambda a: a.confirmed_at or a.created_at
+            )
+            queue_email(
+                to=[user.email],
                 subject=_("Rapid alerts: %(n)s confirmed alert(s) for you") % {"n": len(alerts)},
                 template="alerts/email/alert_digest.txt",
                 context={"alerts": alerts, "user": user},
             )
-        except Exception:
-            AlertNotice.objects.filter(pk__in=[n.pk for n in claimed]).update(sent_at=None)
-            raise
         sent += 1
     return sent

@@ -9,12 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from offers.models import Demand, DemandStatus, Interest, Match, Offer
+from offers.models import OPEN_DEMAND_STATUSES, Demand, DemandStatus, Interest, Match, Offer
+from offers.services.matches import matches_drop_for_demands
 from portal.accounts.permissions import can_publish_demand
 from portal.accounts.roles import Role
 from portal.core.mail import queue_email
 
 if TYPE_CHECKING:
+    import datetime
+
     from portal.accounts.models import User
 
 DEMAND_FIELDS = (
@@ -27,6 +30,8 @@ DEMAND_STATUS_CHANGES = {
     DemandStatus.MET: set(),
     DemandStatus.CLOSED: set(),
 }
+# Demands closed per call of ``demands_expire``; the periodic task calls it until none is left.
+DEMAND_EXPIRY_BATCH = 200
 
 
 def _queue_matching(demand: Demand) -> None:
@@ -107,6 +112,44 @@ def demand_set_status(*, demand: Demand, to_status: str, by: User) -> Demand:
     demand.save(update_fields=["status", "updated_at"])
     _queue_matching(demand)
     return demand
+
+
+@transaction.atomic
+def demands_expire(*, today: datetime.date | None = None, batch: int | None = None) -> int:
+    """The portal closes open and partially met demand whose “needed by” date has passed
+    (the Brussels date): it leaves the public list and matching, and its authority is told
+    once by e-mail, with a link to publish it again. Returns how many it closed.
+
+    Bounded: at most ``batch`` (``DEMAND_EXPIRY_BATCH``) demands a call, oldest date first."""
+    today = today or timezone.localdate()
+    batch = batch or DEMAND_EXPIRY_BATCH
+    # The claim: the rows are locked and closed in this transaction, so a second run (or a
+    # worker running at the same time, which skips the locked rows) never finds them open
+    # again, and no demand is closed, or its authority told, twice.
+    demands = list(
+        Demand.objects.filter(needed_by__lt=today, status__in=OPEN_DEMAND_STATUSES)
+        .select_related("authority__organisation")
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("needed_by", "pk")[:batch]
+    )
+    if not demands:
+        return 0
+    now = timezone.now()
+    ids = [demand.pk for demand in demands]
+    Demand.objects.filter(pk__in=ids).update(
+        status=DemandStatus.CLOSED, expired_at=now, updated_at=now
+    )
+    matches_drop_for_demands(demand_ids=ids)
+    for demand in demands:
+        demand.status, demand.expired_at, demand.updated_at = DemandStatus.CLOSED, now, now
+        queue_email(
+            to=[demand.authority.email],
+            subject=_("Your demand “%(title)s” has closed: the date it was needed by has passed")
+            % {"title": demand.title},
+            template="offers/email/demand_expired.txt",
+            context={"demand": demand},
+        )
+    return len(demands)
 
 
 @transaction.atomic

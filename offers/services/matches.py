@@ -62,6 +62,14 @@ def matches_recompute_for_demand(*, demand: Demand) -> int:
     return _save(matches, demand=demand)
 
 
+def matches_drop_for_demands(*, demand_ids: list[int]) -> int:
+    """Demand that is no longer open leaves matching at once: its matches go in the
+    transaction that closes it (what ``matches_recompute_for_demand`` would do later, for
+    many demands in one query). Returns how many matches went."""
+    deleted, _by_model = Match.objects.filter(demand_id__in=demand_ids).delete()
+    return deleted
+
+
 @transaction.atomic
 def matches_recompute_for_offer(*, offer: Offer) -> int:
     """Score every open demand this offer could meet; returns how many match."""

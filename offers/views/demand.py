@@ -123,6 +123,8 @@ class DemandDetailView(DetailView):
                 if editable and status in DEMAND_STATUS_CHANGES[DemandStatus(demand.status)]
             ],
             is_open=demand.status in OPEN_DEMAND_STATUSES,
+            # Closed as its date passed: its authority may publish it again with a new date.
+            publish_again=editable and demand.closed_by_date and can_publish_demand(user),
         )
         if sees_matches:
             matches = list(selectors.demand_matches(demand=demand, user=user))
@@ -244,6 +246,26 @@ class DemandCreateView(_DemandFormView):
             {"is_authority": self.user.role == Role.AUTHORITY},
             status=403,
         )
+
+    def get_initial(self) -> dict[str, Any]:
+        """``?again=<id>``: the form starts from one of the user's own demands (one that
+        closed as its date passed, and is still needed), all but the date."""
+        initial = super().get_initial()
+        again = self.request.GET.get("again", "")
+        if not (again.isdigit() and len(again) < 10):
+            return initial
+        source = (
+            Demand.objects.editable_by(self.user)
+            .select_related("category")
+            .filter(pk=int(again))
+            .first()
+        )
+        if source is not None:
+            initial.update(DemandForm.initial_for(source))
+            del initial["needed_by"]
+            if self.user.is_commission_staff:
+                initial["authority"] = source.authority_id
+        return initial
 
     def save(self, form: DemandForm) -> Demand:
         return services.demand_create(

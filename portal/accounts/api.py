@@ -2,10 +2,9 @@
 
 from typing import Any
 
-from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -13,21 +12,23 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from portal.accounts.services import account_authenticate
+from portal.accounts.throttle import Lockout, LoginLockedOut
+
 
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        user = authenticate(
-            self.context["request"], username=attrs["email"], password=attrs["password"]
-        )
-        if user is None:
-            raise serializers.ValidationError(
-                {"non_field_errors": [_("The e-mail address or the password is not right.")]}
-            )
-        attrs["user"] = user
-        return attrs
+
+class LoginThrottled(exceptions.Throttled):
+    """The login throttle's refusal: 429, ``{"detail": "Too many failed attempts. ..."}``
+    and Retry-After, as DRF's own throttles answer (the message alone, without DRF's
+    "Expected available in N seconds")."""
+
+    def __init__(self, lockout: Lockout) -> None:
+        super().__init__(detail=lockout.message)
+        self.wait = lockout.seconds
 
 
 class ObtainTokenView(APIView):
@@ -40,10 +41,27 @@ class ObtainTokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            429: OpenApiResponse(
+                description="Too many failed attempts for this account or from this address."
+            ),
+        },
     )
     def post(self, request: Request) -> Response:
-        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        try:
+            user = account_authenticate(
+                request=request._request,
+                email=serializer.validated_data["email"],
+                password=serializer.validated_data["password"],
+            )
+        except LoginLockedOut as exc:
+            raise LoginThrottled(exc.lockout) from exc
+        if user is None:
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("The e-mail address or the password is not right.")]}
+            )
+        token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -1,10 +1,12 @@
-"""Log in by e-mail, whatever its case."""
+"""Log in by e-mail, whatever its case, within the login throttle's limits."""
 
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
+
+from portal.accounts import throttle
 
 
 class EmailBackend(ModelBackend):
@@ -18,6 +20,17 @@ class EmailBackend(ModelBackend):
         email = kwargs.get("email", username)
         if email is None or password is None:
             return None
+        ip = throttle.client_ip(request)
+        # Raises LoginLockedOut (a PermissionDenied) before any password is checked.
+        number = throttle.attempt_begin(email=email, ip=ip)
+        user = self._check(email, password)
+        if user is None:
+            throttle.attempt_failed(email=email, ip=ip, number=number)
+        else:
+            throttle.attempt_succeeded(email=email)
+        return user
+
+    def _check(self, email: str, password: str) -> Any:
         user_model = get_user_model()
         try:
             user = user_model.objects.get(email__iexact=email.strip())

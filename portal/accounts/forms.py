@@ -8,6 +8,8 @@ from django_countries import countries
 
 from portal.accounts.models import User
 from portal.accounts.roles import SELF_REGISTRATION_ROLES, Role
+from portal.accounts.services import account_authenticate
+from portal.accounts.throttle import Lockout, LoginLockedOut
 from portal.core.mail import queue_email
 
 
@@ -23,6 +25,24 @@ class EmailAuthenticationForm(AuthenticationForm):
             "or reset your password."
         ),
     }
+    # Set when the login throttle refused: the view answers 429 with Retry-After.
+    lockout: Lockout | None = None
+
+    def clean(self) -> dict[str, Any]:
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is not None and password:
+            try:
+                self.user_cache = account_authenticate(
+                    request=self.request, email=email, password=password
+                )
+            except LoginLockedOut as exc:
+                self.lockout = exc.lockout
+                raise forms.ValidationError(exc.lockout.message, code="locked_out") from exc
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class RegistrationForm(forms.Form):

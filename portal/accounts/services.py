@@ -1,13 +1,16 @@
-"""What people do with accounts: register, be created by an operator, be verified."""
+"""What people do with accounts: register, be created by an operator, be verified, log in."""
 
 from __future__ import annotations
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.accounts import throttle
 from portal.accounts.models import Organisation, User
 from portal.accounts.permissions import can_verify_accounts
 from portal.accounts.roles import (
@@ -104,6 +107,22 @@ def account_register(
         country=country,
         verified=False,
     )
+
+
+def account_authenticate(*, request: HttpRequest | None, email: str, password: str) -> User | None:
+    """Someone logs in with an e-mail and a password (the login page, the API token).
+
+    The account, or ``None`` when the e-mail or the password is not right. Raises
+    ``throttle.LoginLockedOut`` when the account or the client's address has failed too
+    often (portal/accounts/throttle.py): the password was then not checked, or this very
+    attempt reached the limit.
+    """
+    user = authenticate(request, username=email, password=password)
+    if user is None:
+        lockout = throttle.lockout(email=email, ip=throttle.client_ip(request))
+        if lockout is not None:
+            raise throttle.LoginLockedOut(lockout)
+    return user
 
 
 @transaction.atomic

@@ -28,6 +28,14 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        lockout = getattr(form, "lockout", None)
+        if lockout is not None:  # the throttle refused: say so to browsers and scripts alike
+            response.status_code = 429
+            response["Retry-After"] = str(lockout.seconds)
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     pass

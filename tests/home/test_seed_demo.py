@@ -53,11 +53,16 @@ def test_seed_demo_makes_offers_in_every_state_a_duplicate_and_matched_demand(
     assert duplicate.duplicate_of is not None
     assert duplicate.cluster != duplicate.duplicate_of.cluster
     assert duplicate.possible_duplicates.exists()
-    assert Demand.objects.count() == 4
+    # Four open, and one the expiry service closed as its date passed (with no matches left).
+    assert Demand.objects.count() == 5
+    late = Demand.objects.get(expired_at__isnull=False)
+    assert late.status == "closed"
+    assert not Match.objects.filter(demand=late).exists()
+    assert Demand.objects.open().count() == 4
     assert Match.objects.filter(score=100).exists()
     offers = Offer.objects.count()
 
     call_command("seed_demo")
 
     assert Offer.objects.count() == offers
-    assert Demand.objects.count() == 4
+    assert Demand.objects.count() == 5

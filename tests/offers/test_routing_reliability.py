@@ -27,7 +27,8 @@ from offers.selectors import delivery_counts, delivery_list
 from offers.services import offer_transition
 from portal.accounts.roles import Role
 from portal.celery import app as celery_app
-from portal.core.models import Category
+from portal.core.mail_sending import sweep as email_sweep
+from portal.core.models import Category, OutgoingEmail
 from tests.factories import make_user
 from tests.offers import routing_harness as harness
 from tests.offers.factories import make_offer
@@ -238,6 +239,18 @@ def test_offers_accepted_while_redis_is_down_are_delivered_once_the_sweeper_runs
     )
     assert worker.process is not None and worker.process.poll() is None  # the same worker
     assert_recorded_once(intake, offers)
+    # The e-mails telling the poster of each acceptance waited in the outbox all along; the
+    # e-mail sweeper (beat, every minute) queues their sending.
+    assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).count() == 3
+    email_sweep()
+    wait_until(
+        lambda: not OutgoingEmail.objects.exclude(status=OutgoingEmail.Status.SENT).exists(),
+        "the acceptance e-mails sent after the e-mail sweeper ran",
+        diagnostics=lambda: report(worker),
+    )
+    sent = OutgoingEmail.objects.filter(subject__contains="is now accepted")
+    assert sorted(sent.values_list("to", flat=True)) == [[company.email]] * 3
+    assert set(sent.values_list("status", "attempts")) == {(OutgoingEmail.Status.SENT, 1)}
     assert all(
         offer.status == OfferStatus.ROUTED
         for offer in Offer.objects.filter(pk__in=[o.pk for o in offers])

@@ -14,7 +14,7 @@ from portal.forum.services.moderation import (
     topic_unlock,
     topic_unpin,
 )
-from portal.forum.services.notices import NoticeSendError, reply_notices_send
+from portal.forum.services.notices import reply_notices_send
 from portal.forum.services.posts import (
     FLOOD_LIMIT,
     FLOOD_WINDOW,
@@ -38,7 +38,6 @@ __all__ = [
     "FLOOD_LIMIT",
     "FLOOD_WINDOW",
     "REASON_MAX_LENGTH",
-    "NoticeSendError",
     "can_post",
     "edit_refusal",
     "flag_resolve",
