@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from alerts import feeds
-from alerts.views import dashboard, pages, reports, staff
+from alerts.views import alert_form, dashboard, detail, lists, reports, staff, subscriptions
 
 
 class IsoDateConverter:
@@ -22,17 +22,17 @@ app_name = "alerts"
 
 urlpatterns = [
     # Public and logged-in pages.
-    path("alerts/", pages.alert_list, name="list"),
+    path("alerts/", lists.alert_list, name="list"),
     path("alerts/feed/", feeds.ConfirmedAlertsFeed(), name="feed"),
     path("alerts/dashboard/", dashboard.dashboard, name="dashboard"),
-    path("alerts/new/", pages.alert_report, name="report"),
-    path("alerts/mine/", pages.my_alerts, name="mine"),
-    path("alerts/subscription/", pages.subscription, name="subscription"),
-    path("alerts/<int:pk>/", pages.alert_detail, name="detail"),
-    path("alerts/<int:pk>/edit/", pages.alert_edit, name="edit"),
+    path("alerts/new/", alert_form.alert_report, name="report"),
+    path("alerts/mine/", lists.my_alerts, name="mine"),
+    path("alerts/subscription/", subscriptions.subscription, name="subscription"),
+    path("alerts/<int:pk>/", detail.alert_detail, name="detail"),
+    path("alerts/<int:pk>/edit/", alert_form.alert_edit, name="edit"),
     path(
         "alerts/<int:pk>/attachments/<int:attachment_pk>/",
-        pages.attachment_download,
+        detail.attachment_download,
         name="attachment",
     ),
     # Solutions: staff and cluster managers link offers and clusters.

@@ -335,11 +335,14 @@ def offers_channelled_count(*, ecosystem: Ecosystem | None = None) -> int:
 
 
 def newest_solutions(*, limit: int, ecosystem: Ecosystem | None = None) -> QuerySet[Offer]:
-    """The newest offers in the public catalogue (channelled by clusters of ``ecosystem``)."""
+    """The newest offers in the public catalogue (channelled by clusters of ``ecosystem``),
+    in the catalogue's default order (an index serves it)."""
     queryset = Offer.objects.public()
     if ecosystem is not None:
         queryset = queryset.filter(cluster__ecosystems=ecosystem).distinct()
-    return queryset.select_related("category", "cluster").order_by("-created_at", "-pk")[:limit]
+    return queryset.select_related("category", "cluster").order_by(
+        "-submitted_at", "-created_at", "-pk"
+    )[:limit]
 
 
 def public_offer_count(*, ecosystem: Ecosystem | None = None) -> int:

@@ -32,7 +32,7 @@ from alerts.models import (
     AlertOfferLink,
     AlertStatus,
 )
-from alerts.views.pages import prepare_alert_filter_form
+from alerts.views.filter_panel import prepare_alert_filter_form
 from clusters.models import Cluster
 from clusters.selectors import cluster_filterset, cluster_list
 from offers.models import Offer

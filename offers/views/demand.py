@@ -13,14 +13,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import CheckboxSelectMultiple
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, ListView
 
 from clusters.views.profiles import apply_service_errors
 from offers import selectors, services
@@ -31,6 +31,7 @@ from offers.services.demand import DEMAND_STATUS_CHANGES
 from offers.views.offers import filter_data, list_context, restrict_filter_form
 from portal.accounts.permissions import can_publish_demand
 from portal.accounts.roles import Role
+from portal.core.views import RefusableFormView
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -188,31 +189,10 @@ class MyDemandView(LoginRequiredMixin, ListView):
         return context
 
 
-class _DemandFormView(LoginRequiredMixin, FormView):
+class _DemandFormView(RefusableFormView):
     template_name = "offers/demand_form.html"
     form_class = DemandForm
-    request: HttpRequest
     demand: Demand | None = None
-
-    @property
-    def user(self) -> User:
-        return cast("User", self.request.user)
-
-    def refusal(self) -> HttpResponse | None:
-        return None
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        refused = self.refusal()
-        if refused is not None:
-            return refused
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.user
-        return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -1,9 +1,8 @@
-"""The forms of the rapid alert pages.
-
-Forms check the shape of the input (types, ranges, the uploads); the rules between fields and
-who may do what stay in ``alerts.services``, whose ``ValidationError`` the views put back on
-these forms' fields. Lists typed as text (materials, regions, evidence links) are handed to
-the services as typed: they split, trim and check them, and name the field when one is wrong.
+"""The alert form: what a reporter writes to report an alert or to correct it. It checks the
+evidence files by content before anything is saved (one bad file refuses them all), offers a
+cluster manager the clusters they manage, and hands ``alert_report``/``alert_update`` their
+``data`` (``service_data()``), keeping a confidential note given earlier unless the reporter
+replaces or removes it.
 """
 
 from __future__ import annotations
@@ -15,49 +14,25 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from alerts.forms.fields import EcosystemsField
 from alerts.models import (
     MAX_ATTACHMENTS,
     MAX_DURATION_DAYS,
     MAX_EVIDENCE_CHARS,
     MAX_EVIDENCE_LINKS,
     Alert,
-    AlertStatus,
     AlertType,
-    Frequency,
     Severity,
-    Subscription,
     ValueChainStage,
 )
 from clusters.forms import DateInput
 from clusters.models import Cluster
 from offers.forms import MultipleFileField, MultipleFileInput, country_choices
 from portal.accounts.roles import Role
-from portal.core.selectors import ecosystem_list
 from portal.core.uploads import MAX_DOCUMENT_BYTES, check_document_uploads
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
-
-NOTE_MAX_CHARS = 2000
-
-
-class EcosystemsField(forms.ModelMultipleChoiceField):
-    """Industrial ecosystems as checkboxes; the values are the ecosystems' slugs (as in the
-    API and the list's filters)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "required": _("Choose at least one industrial ecosystem."),
-                "invalid_choice": _("Unknown ecosystem: %(value)s."),
-            },
-        )
-        super().__init__(queryset=ecosystem_list(), to_field_name="slug", **kwargs)
-
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
 
 
 def _lines(value: list[str] | None) -> str:
@@ -270,157 +245,3 @@ class AlertForm(forms.Form):
             data["confidential_note"] = ""
         # else: the note given earlier is kept (the key is left out of the update).
         return data
-
-
-class TransitionForm(forms.Form):
-    """A step of the assessment. Any status is accepted here: the table in the service
-    decides, and its refusal is shown as a message."""
-
-    to = forms.ChoiceField(label=_("New status"), choices=AlertStatus.choices)
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=NOTE_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Kept in the alert’s history and e-mailed to the reporter. Needed to dismiss."),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "transition-%s")
-        super().__init__(*args, **kwargs)
-
-
-class MergeForm(forms.Form):
-    """Merge this alert into a similar one (chosen from the suggestions) or any open alert
-    given by its number."""
-
-    into = forms.TypedChoiceField(
-        label=_("Merge into a similar alert"),
-        coerce=int,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    number = forms.IntegerField(
-        label=_("Or the number of another alert"),
-        required=False,
-        min_value=1,
-        max_value=2_147_483_647,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=NOTE_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Why they report the same disruption; e-mailed to the reporter."),
-    )
-
-    def __init__(self, *args: Any, candidates: list[Alert], **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "merge-%s")
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["into"]
-        field.choices = [(a.pk, f"#{a.pk} {a.title}") for a in candidates]
-        if not candidates:
-            del self.fields["into"]
-            self.fields["number"].label = _("Number of the alert to merge into")
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        chosen = [pk for pk in (data.get("into"), data.get("number")) if pk]
-        if len(chosen) != 1 and not self.errors:
-            self.add_error(None, _("Choose one similar alert, or give the number of one alert."))
-        data["target"] = chosen[0] if chosen else None
-        return data
-
-
-class EscalateForm(forms.Form):
-    note = forms.CharField(
-        label=_("Why escalate"),
-        max_length=NOTE_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Say why the alert is escalated.")},
-        help_text=_("For the Commission’s senior management; shown to staff only."),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "escalate-%s")
-        super().__init__(*args, **kwargs)
-
-
-class LinkOfferForm(forms.Form):
-    offer = forms.IntegerField(
-        label=_("Offer number"),
-        min_value=1,
-        max_value=2_147_483_647,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text=_("The number in the offer’s address: 42 for /offers/42/."),
-    )
-    note = forms.CharField(label=_("How it helps"), required=False, max_length=300)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "offer-%s")
-        super().__init__(*args, **kwargs)
-
-
-class LinkClusterForm(forms.Form):
-    cluster = forms.IntegerField(
-        label=_("Cluster number"),
-        min_value=1,
-        max_value=2_147_483_647,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text=_("The number in the cluster’s address: 42 for /clusters/42/."),
-    )
-    note = forms.CharField(label=_("How it helps"), required=False, max_length=300)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "cluster-%s")
-        super().__init__(*args, **kwargs)
-
-
-class SubscriptionForm(forms.Form):
-    """What confirmed alerts a user hears about. An empty criterion means “any”."""
-
-    ecosystems = EcosystemsField(
-        label=_("Industrial ecosystems"),
-        required=False,
-        help_text=_("None ticked: alerts in every ecosystem."),
-    )
-    countries = forms.MultipleChoiceField(
-        label=_("Countries"),
-        choices=[],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: alerts affecting any country."),
-    )
-    types = forms.MultipleChoiceField(
-        label=_("Types of disruption"),
-        choices=AlertType.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: alerts of every type."),
-    )
-    frequency = forms.ChoiceField(
-        label=_("How often"), choices=Frequency.choices, widget=forms.RadioSelect
-    )
-    active = forms.BooleanField(
-        label=_("Send me these e-mails"),
-        required=False,
-        help_text=_("Untick to pause the e-mails and keep your choices."),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["countries"].choices = country_choices()  # type: ignore[attr-defined]
-
-    @staticmethod
-    def initial_for(subscription: Subscription | None) -> dict[str, Any]:
-        if subscription is None:
-            return {"frequency": Frequency.IMMEDIATE, "active": True}
-        return {
-            "ecosystems": [e.slug for e in subscription.ecosystems.all()],
-            "countries": [str(c) for c in subscription.countries],
-            "types": list(subscription.types),
-            "frequency": subscription.frequency,
-            "active": subscription.active,
-        }
