@@ -190,7 +190,9 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 
 class DemandSerializer(serializers.ModelSerializer):
-    """A public authority's demand; ``authority`` is the authority's organisation."""
+    """A public authority's demand; ``authority`` is the authority's organisation;
+    ``expired_at`` is when the portal closed it because its needed-by date had passed (null
+    for any other demand)."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:demand-detail")
     page_url = serializers.SerializerMethodField()
@@ -207,7 +209,7 @@ class DemandSerializer(serializers.ModelSerializer):
         fields = [
             "id", "url", "page_url", "title", "description", "category", "quantity", "unit",
             "needed_by", "country", "region", "urgency", "certifications", "status",
-            "authority", "created_at",
+            "expired_at", "authority", "created_at",
         ]  # fmt: skip
         read_only_fields = fields
         extra_kwargs = {"quantity": {"coerce_to_string": False}}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, UpdateView
 
-from portal.accounts import services
+from portal.accounts import services, throttle
 from portal.accounts.forms import (
     AccountForm,
     EmailAuthenticationForm,
@@ -113,6 +113,13 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # Whoever proved they hold the mailbox may log in with the new password at once,
+        # whatever failures locked the account (the client address's count stays).
+        throttle.attempt_succeeded(email=form.user.email)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "portal.core"
     label = "core"
-    verbose_name = _("Reference data")
+    verbose_name = _("Reference data and outgoing e-mail")

@@ -8,7 +8,10 @@ import time
 
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
+from django.contrib.auth.tokens import default_token_generator
 from django.test import Client, RequestFactory
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
 from portal.accounts import throttle
@@ -385,3 +388,23 @@ class TestClientAddress:
     def test_the_minutes_in_the_message_are_rounded_up(self):
         assert throttle.Lockout("account", 61).message.endswith("in 2 minutes.")
         assert throttle.Lockout("account", 1).message.endswith("in 1 minute.")
+
+
+@pytest.mark.django_db
+def test_a_completed_password_reset_lifts_the_accounts_lock(company_user):
+    fail(company_user.email, 5)
+    assert log_in(company_user.email, "a new pass phrase 2026").status_code == 429
+
+    client = Client(REMOTE_ADDR=HOME_IP)
+    uid = urlsafe_base64_encode(force_bytes(company_user.pk))
+    token = default_token_generator.make_token(company_user)
+    form_page = client.get(f"/accounts/password/reset/{uid}/{token}/", follow=True)
+    set_password_url = form_page.redirect_chain[-1][0]
+    done = client.post(
+        set_password_url,
+        {"new_password1": "a new pass phrase 2026", "new_password2": "a new pass phrase 2026"},
+    )
+    assert done.status_code == 302
+
+    after = log_in(company_user.email, "a new pass phrase 2026")
+    assert after.logged_in

@@ -17,6 +17,7 @@ from django.conf import settings as django_settings
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from offers import selectors
 from offers.models import Demand, DemandStatus, Match, OfferStatus
@@ -397,3 +398,17 @@ def test_another_authoritys_demand_is_not_copied(client, closed_by_date):
     assert response.status_code == 200
     assert "title" not in response.context["form"].initial
     assert "Visors for Liège" not in response.content.decode()
+
+
+def test_the_api_says_when_the_portal_closed_a_demand(authority, closed_by_date):
+    still_open = make_demand(by=authority, title="Gowns for Namur")
+    api = APIClient()
+    api.force_authenticate(authority)
+
+    closed = api.get(f"/api/v1/demands/{closed_by_date.pk}/").json()
+    open_ = api.get(f"/api/v1/demands/{still_open.pk}/").json()
+
+    assert closed["status"] == "closed"
+    expired_at = datetime.datetime.fromisoformat(closed["expired_at"].replace("Z", "+00:00"))
+    assert expired_at == closed_by_date.expired_at
+    assert open_["expired_at"] is None
