@@ -37,11 +37,13 @@ install: $(VENV)/.installed
 migrate: install
 	$(PY) manage.py migrate --no-input
 
-# The embedded default: SQLite, tasks run eagerly, local-memory cache, console e-mail, and
-# a stand-in Commission intake on INTAKE_PORT (recording to var/intake.jsonl) that accepted
-# offers are routed to. It is stopped when the portal stops, Ctrl-C included: a background
+# The embedded default: SQLite, tasks run eagerly, local-memory cache, console e-mail, the
+# beat schedule run in-process (`manage.py run_schedule`: retries, expiry, digests), and a
+# stand-in Commission intake on INTAKE_PORT (recording to var/intake.jsonl) that accepted
+# offers are routed to. Both are stopped when the portal stops, Ctrl-C included: a background
 # job of this non-interactive shell ignores SIGINT, so the trap is what ends it.
-# With DATABASE_URL or COMMISSION_INTAKE_URL set, the portal runs as configured, no intake.
+# With DATABASE_URL or COMMISSION_INTAKE_URL set, the portal runs as configured: no intake,
+# no schedule (run `make worker` and `make beat`).
 run: install
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo --quiet
@@ -49,21 +51,25 @@ run: install
 	if [ -n "$$DATABASE_URL$$COMMISSION_INTAKE_URL" ]; then \
 		exec $(PY) manage.py runserver 127.0.0.1:$(PORT); \
 	fi; \
+	export COMMISSION_INTAKE_URL=http://127.0.0.1:$(INTAKE_PORT)/offers COMMISSION_INTAKE_SECRET=$(INTAKE_SECRET); \
+	mkdir -p var; \
+	$(PY) manage.py run_schedule & \
+	schedule=$$!; echo $$schedule > var/schedule.pid; \
+	trap 'kill $$schedule 2>/dev/null; rm -f var/schedule.pid' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
 	listening() { (: <>/dev/tcp/127.0.0.1/$(INTAKE_PORT)) 2>/dev/null; }; \
 	if listening; then \
 		echo "Port $(INTAKE_PORT) is taken: assuming a Commission intake runs there (INTAKE_PORT=... to use another)."; \
 	else \
-		mkdir -p var; \
 		$(PY) manage.py commission_intake --port $(INTAKE_PORT) --secret $(INTAKE_SECRET) \
 			--store var/intake.jsonl & \
 		intake=$$!; echo $$intake > var/intake.pid; \
-		trap 'kill $$intake 2>/dev/null; rm -f var/intake.pid' EXIT; \
+		trap 'kill $$intake $$schedule 2>/dev/null; rm -f var/intake.pid var/schedule.pid' EXIT; \
 		trap 'exit 130' INT; trap 'exit 143' TERM; \
 		for _ in $$(seq 100); do listening && break; kill -0 $$intake 2>/dev/null || break; sleep 0.1; done; \
 		listening || echo "The Commission intake did not start on port $(INTAKE_PORT): accepted offers stay pending."; \
 	fi; \
-	COMMISSION_INTAKE_URL=http://127.0.0.1:$(INTAKE_PORT)/offers COMMISSION_INTAKE_SECRET=$(INTAKE_SECRET) \
-		$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \

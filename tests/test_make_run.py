@@ -72,12 +72,14 @@ def checkout(tmp_path_factory) -> Path:
 
 @pytest.fixture(autouse=True)
 def no_orphan_intake(checkout) -> Iterator[None]:
-    """After the test (and its assertions): end an intake the recipe failed to stop."""
+    """After the test (and its assertions): end an intake or schedule the recipe failed to
+    stop."""
     yield
-    pid_file = checkout / "var" / "intake.pid"
-    if pid_file.exists():
-        with contextlib.suppress(ProcessLookupError, ValueError):
-            os.kill(int(pid_file.read_text()), signal.SIGKILL)
+    for name in ("intake.pid", "schedule.pid"):
+        pid_file = checkout / "var" / name
+        if pid_file.exists():
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(pid_file.read_text()), signal.SIGKILL)
 
 
 @contextlib.contextmanager
@@ -138,6 +140,28 @@ def wait_closed(port: int) -> bool:
     return True
 
 
+def wait_gone(pid: int) -> bool:
+    deadline = time.monotonic() + STOP_SECONDS
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        if Path(f"/proc/{pid}/stat").exists() and " Z " in Path(f"/proc/{pid}/stat").read_text():
+            return True  # a zombie: it has exited, its parent has not reaped it yet
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+
+
+def wait_for_text(log_path: Path, text: str) -> str:
+    """The log once it holds ``text`` (or as it is after a few seconds)."""
+    deadline = time.monotonic() + 10
+    while text not in (output := log_path.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return output
+
+
 def call(url: str, *, data: dict | None = None, token: str = "", headers: dict | None = None):
     """(status, decoded JSON body) of a GET, or of a POST when ``data`` is given."""
     request = urllib.request.Request(  # noqa: S310  # a loopback URL the test built
@@ -170,6 +194,11 @@ def test_make_run_routes_an_accepted_offer_to_its_own_intake_and_ctrl_c_stops_bo
         assert status == 401, body
         pid_file = checkout / "var" / "intake.pid"
         assert pid_file.read_text().strip().isdigit()
+        # The beat schedule runs beside it, in-process (retries, expiry, digests).
+        schedule_pid_file = checkout / "var" / "schedule.pid"
+        schedule_pid = int(schedule_pid_file.read_text())
+        os.kill(schedule_pid, 0)  # alive
+        assert "scheduled tasks, run in this process" in wait_for_text(log_path, "run_schedule")
 
         # Staff accept the demo offer under review; tasks run eagerly, so the offer is
         # delivered, signed with the secret both sides were given, before the answer.
@@ -203,6 +232,8 @@ def test_make_run_routes_an_accepted_offer_to_its_own_intake_and_ctrl_c_stops_bo
     assert wait_closed(port), "the portal still listens after Ctrl-C"
     assert wait_closed(intake_port), "the Commission intake outlived `make run`"
     assert not pid_file.exists()
+    assert wait_gone(schedule_pid), "run_schedule outlived `make run`"
+    assert not schedule_pid_file.exists()
 
 
 def test_make_run_uses_the_intake_already_listening_on_its_port(checkout):

@@ -245,3 +245,21 @@ def test_staff_send_a_failed_email_again_from_the_admin(
     email.refresh_from_db()
     assert (email.status, email.attempts) == (Status.SENT, 1)
     assert [m.to for m in mailoutbox] == [email.to]
+
+
+@pytest.mark.django_db
+def test_staff_find_an_email_by_address_or_subject_in_the_admin(client, django_user_model):
+    waiting(3)
+    admin = django_user_model.objects.create_superuser(
+        email="root@example.eu", password="a long admin password"
+    )
+    client.force_login(admin)
+
+    by_address = client.get("/admin/core/outgoingemail/", {"q": "PERSON1@example"})
+    by_subject = client.get("/admin/core/outgoingemail/", {"q": "Subject 2"})
+
+    assert by_address.status_code == by_subject.status_code == 200
+    assert "person1@example.eu" in by_address.content.decode()
+    assert "person0@example.eu" not in by_address.content.decode()
+    assert "person2@example.eu" in by_subject.content.decode()
+    assert "person1@example.eu" not in by_subject.content.decode()
