@@ -249,3 +249,25 @@ def test_text_search_finds_tags(cluster_manager):
     found = ClusterFilter({"q": "meltblown"}, queryset=Cluster.objects.all()).qs
 
     assert list(found) == [tagged]
+
+
+@pytest.mark.django_db
+def test_staff_give_a_cluster_they_created_its_first_manager_who_can_then_edit_it(
+    commission_staff, cluster_manager, django_capture_on_commit_callbacks, mailoutbox
+):
+    cluster = make_cluster(by=commission_staff)
+    assert not ClusterManager.objects.filter(cluster=cluster).exists()  # staff manage none
+    assert not services.can_edit_cluster(cluster_manager, cluster)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cluster_add_manager(
+            cluster=cluster, email=cluster_manager.email.upper(), by=commission_staff
+        )
+
+    assert services.can_edit_cluster(cluster_manager, cluster)
+    assert [m.to for m in mailoutbox] == [[cluster_manager.email]]
+    change = ProfileChange.objects.filter(cluster=cluster).latest("pk")
+    assert (change.action, change.author) == (
+        ProfileChange.Action.MANAGER_ADDED,
+        commission_staff,
+    )
