@@ -52,3 +52,11 @@ def likely_duplicates(offer: Offer) -> QuerySet[Offer]:
             if SequenceMatcher(None, title.lower(), offer.title.lower()).ratio() >= TITLE_SIMILARITY
         ]
     return others.filter(same_registration | Q(pk__in=similar_ids))
+
+
+def duplicates_flag(*, offer: Offer) -> None:
+    """Flag this offer's likely duplicates (for staff to decide), and clear what it owed."""
+    from offers.services.catch_up import work_done
+
+    offer.possible_duplicates.add(*likely_duplicates(offer))
+    work_done(offer, "duplicates_due_at")

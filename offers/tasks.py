@@ -27,11 +27,20 @@ def recompute_demand_matches(demand_id: int) -> None:
 
 @shared_task(name="offers.flag_offer_duplicates", acks_late=True, ignore_result=True)
 def flag_offer_duplicates(offer_id: int) -> None:
-    from offers.duplicates import likely_duplicates
+    from offers.duplicates import duplicates_flag
 
     offer = Offer.objects.filter(pk=offer_id).first()
     if offer is not None:
-        offer.possible_duplicates.add(*likely_duplicates(offer))
+        duplicates_flag(offer=offer)
+
+
+@shared_task(name="offers.catch_up", acks_late=True, time_limit=120, ignore_result=True)
+def catch_up() -> int:
+    """Every minute (beat): queue again the matching and duplicate checks a broker outage
+    lost (``offers.services.catch_up``)."""
+    from offers.services.catch_up import offers_catch_up
+
+    return offers_catch_up()
 
 
 @shared_task(name="offers.expire_offers", acks_late=True, ignore_result=True)

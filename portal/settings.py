@@ -158,6 +158,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "expire-demands": {"task": "offers.expire_demands", "schedule": 60 * 60},
     # Deliveries the fast path missed (broker down, message lost, worker killed).
     "sweep-deliveries": {"task": "offers.sweep_deliveries", "schedule": 15},
+    # Matching and duplicate checks a broker outage lost (offers.services.catch_up).
+    "offers-catch-up": {"task": "offers.catch_up", "schedule": 60},
     # E-mails the fast path missed; stale claims; sent e-mails past EMAIL_KEEP_DAYS.
     "sweep-emails": {"task": "core.sweep_emails", "schedule": 60},
     # Rapid alerts: the subscribers' daily digest, and the weekly report for the Commission

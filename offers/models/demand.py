@@ -91,6 +91,10 @@ class Demand(TimeStampedModel):
             "When the portal closed the demand because the date it was needed by had passed."
         ),
     )
+    # Matches owed to this demand: see ``Offer.matching_due_at``.
+    matching_due_at = models.DateTimeField(
+        _("matches to recompute since"), null=True, blank=True, editable=False
+    )
 
     objects = DemandQuerySet.as_manager()
 
@@ -109,6 +113,11 @@ class Demand(TimeStampedModel):
             # The public "Demand" list shows open demand by date needed; the expiry task
             # finds open demand past its date with the same index.
             models.Index(fields=["status", "needed_by"], name="demand_status_needed_idx"),
+            models.Index(
+                fields=["matching_due_at"],
+                condition=models.Q(matching_due_at__isnull=False),
+                name="demand_matching_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

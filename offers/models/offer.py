@@ -143,6 +143,15 @@ class Offer(TimeStampedModel):
     possible_duplicates = models.ManyToManyField(
         "self", verbose_name=_("possible duplicates"), symmetrical=True, blank=True
     )
+    # Background work owed to this offer, written with the change that calls for it and
+    # cleared by the task that does it; the catch-up sweep (``offers.services.catch_up``)
+    # queues what a broker outage lost.
+    matching_due_at = models.DateTimeField(
+        _("matches to recompute since"), null=True, blank=True, editable=False
+    )
+    duplicates_due_at = models.DateTimeField(
+        _("duplicates to look for since"), null=True, blank=True, editable=False
+    )
 
     objects = OfferQuerySet.as_manager()
 
@@ -171,6 +180,17 @@ class Offer(TimeStampedModel):
                 fields=["-submitted_at", "-created_at", "-id"],
                 condition=Q(status__in=PUBLIC_OFFER_STATUSES),
                 name="offer_public_newest_idx",
+            ),
+            # The catch-up sweep finds the few offers still owed background work.
+            models.Index(
+                fields=["matching_due_at"],
+                condition=Q(matching_due_at__isnull=False),
+                name="offer_matching_due_idx",
+            ),
+            models.Index(
+                fields=["duplicates_due_at"],
+                condition=Q(duplicates_due_at__isnull=False),
+                name="offer_duplicates_due_idx",
             ),
         ]
 

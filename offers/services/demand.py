@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offers.models import OPEN_DEMAND_STATUSES, Demand, DemandStatus, Interest, Match, Offer
+from offers.services.catch_up import demand_matching_owed
 from offers.services.matches import matches_drop_for_demands
 from portal.accounts.permissions import can_publish_demand
 from portal.accounts.roles import Role
@@ -32,13 +33,6 @@ DEMAND_STATUS_CHANGES = {
 }
 # Demands closed per call of ``demands_expire``; the periodic task calls it until none is left.
 DEMAND_EXPIRY_BATCH = 200
-
-
-def _queue_matching(demand: Demand) -> None:
-    from offers.tasks import recompute_demand_matches
-
-    demand_id = demand.pk
-    transaction.on_commit(lambda: recompute_demand_matches.delay(demand_id), robust=True)
 
 
 def _apply(demand: Demand, data: dict[str, Any]) -> None:
@@ -73,7 +67,7 @@ def demand_create(*, by: User, data: dict[str, Any], authority: User | None = No
     demand = Demand(authority=owner, posted_by=by)
     _apply(demand, data)
     demand.save()
-    _queue_matching(demand)
+    demand_matching_owed(demand)
     return demand
 
 
@@ -84,7 +78,7 @@ def demand_update(*, demand: Demand, by: User, data: dict[str, Any]) -> Demand:
         raise PermissionDenied(_("You cannot change this demand."))
     _apply(demand, data)
     demand.save()
-    _queue_matching(demand)
+    demand_matching_owed(demand)
     return demand
 
 
@@ -110,7 +104,7 @@ def demand_set_status(*, demand: Demand, to_status: str, by: User) -> Demand:
         )
     demand.status = to_status
     demand.save(update_fields=["status", "updated_at"])
-    _queue_matching(demand)
+    demand_matching_owed(demand)
     return demand
 
 

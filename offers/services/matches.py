@@ -14,6 +14,7 @@ from offers.models import (
     Match,
     Offer,
 )
+from offers.services.catch_up import work_done
 from portal.core.models import Category
 
 
@@ -59,7 +60,9 @@ def matches_recompute_for_demand(*, demand: Demand) -> int:
                     demand=demand, offer=offer, score=total, parts=parts, computed_at=timezone.now()
                 )
             )
-    return _save(matches, demand=demand)
+    saved = _save(matches, demand=demand)
+    work_done(demand, "matching_due_at")
+    return saved
 
 
 def matches_drop_for_demands(*, demand_ids: list[int]) -> int:
@@ -86,4 +89,6 @@ def matches_recompute_for_offer(*, offer: Offer) -> int:
                     demand=demand, offer=offer, score=total, parts=parts, computed_at=timezone.now()
                 )
             )
-    return _save(matches, offer=offer)
+    saved = _save(matches, offer=offer)
+    work_done(offer, "matching_due_at")
+    return saved

@@ -19,6 +19,11 @@ from offers.models import (
     OfferStatus,
     OfferTransition,
 )
+from offers.services.catch_up import (
+    offer_duplicates_owed,
+    offer_matching_owed,
+    offers_matching_owed,
+)
 from offers.transitions import DECISIONS, STAFF, SUBMITTER, SYSTEM, TRANSITIONS
 from portal.accounts.roles import Role
 from portal.core.mail import queue_email
@@ -52,13 +57,9 @@ def _queue_matching(offer: Offer, from_status: str) -> None:
     (under review → accepted → routed) or between two others changes no match, and the
     offer's fields cannot change while it is matchable (only drafts and offers that need
     information are edited)."""
-    from offers.tasks import recompute_offer_matches
-
     if (from_status in MATCHABLE_OFFER_STATUSES) == (offer.status in MATCHABLE_OFFER_STATUSES):
         return
-    offer_id = offer.pk
-    # robust: a broker that is down must not fail a change that is already committed.
-    transaction.on_commit(lambda: recompute_offer_matches.delay(offer_id), robust=True)
+    offer_matching_owed(offer)
 
 
 def _apply(offer: Offer, data: dict[str, Any], by: User) -> None:
@@ -194,10 +195,7 @@ def offer_transition(*, offer: Offer, to_status: str, by: User | None, note: str
             },
         )
     if to_status == OfferStatus.SUBMITTED:
-        from offers.tasks import flag_offer_duplicates
-
-        offer_id = offer.pk
-        transaction.on_commit(lambda: flag_offer_duplicates.delay(offer_id), robust=True)
+        offer_duplicates_owed(offer)
     _queue_matching(offer, from_status)
     return offer
 
@@ -230,13 +228,7 @@ def offers_mark_routed(*, offer_ids: Iterable[int], note: str = "") -> list[int]
         for pk in routed
     )
     if (from_status in MATCHABLE_OFFER_STATUSES) != (to_status in MATCHABLE_OFFER_STATUSES):
-        from offers.tasks import recompute_offer_matches
-
-        for pk in routed:
-            transaction.on_commit(
-                lambda pk=pk: recompute_offer_matches.delay(pk),  # type: ignore[misc]
-                robust=True,
-            )
+        offers_matching_owed(routed)
     return routed
 
 
