@@ -204,7 +204,7 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The outbox (portal/core/mail_sending.py): e-mails sent per task, tries before an e-mail
 # fails, the first retry delay (doubled at each try), e-mails the sweeper queues per run, and
-# days a sent e-mail is kept (for staff looking into a complaint) before it is deleted.
+# days a sent or failed e-mail is kept (for staff looking into a complaint) before it is deleted.
 EMAIL_BATCH_SIZE = env.int("EMAIL_BATCH_SIZE", default=50)
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
 EMAIL_BACKOFF_SECONDS = env.float("EMAIL_BACKOFF_SECONDS", default=60.0)

@@ -20,7 +20,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from portal.core.coalesce import queue_unless_pending, task_started
@@ -178,8 +178,8 @@ def _record_failure(email: OutgoingEmail, exc: Exception) -> None:
 
 def sweep(*, batch: int | None = None) -> int:
     """Every minute (beat): mark stale claims failed, queue tasks for the due e-mails the
-    fast path missed (not through the coalescing marker), and delete sent e-mails older than
-    ``EMAIL_KEEP_DAYS``, a bounded batch at a time. Returns how many are due."""
+    fast path missed (not through the coalescing marker), and delete sent and failed e-mails
+    older than ``EMAIL_KEEP_DAYS``, a bounded batch at a time. Returns how many are due."""
     batch = batch or settings.EMAIL_SWEEP_BATCH
     now = timezone.now()
     OutgoingEmail.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
@@ -188,8 +188,13 @@ def sweep(*, batch: int | None = None) -> int:
     due = OutgoingEmail.objects.filter(status=Status.PENDING, next_attempt_at__lte=now).count()
     for _ in range(0, min(due, batch), settings.EMAIL_BATCH_SIZE):
         _queue_task(None)
+    # E-mails hold personal data: kept as long as staff may need them, then deleted. A
+    # failed one counts from when it was written (staff see it failed, and may send it again,
+    # until then).
+    kept_since = now - timedelta(days=settings.EMAIL_KEEP_DAYS)
     old = OutgoingEmail.objects.filter(
-        status=Status.SENT, sent_at__lt=now - timedelta(days=settings.EMAIL_KEEP_DAYS)
+        Q(status=Status.SENT, sent_at__lt=kept_since)
+        | Q(status=Status.FAILED, created_at__lt=kept_since)
     ).values_list("pk", flat=True)[:batch]
     OutgoingEmail.objects.filter(pk__in=list(old)).delete()
     return due

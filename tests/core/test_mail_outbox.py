@@ -200,23 +200,28 @@ def test_the_sweeper_fails_stale_claims_rather_than_send_twice_and_sends_what_wa
 
 
 @pytest.mark.django_db
-def test_the_sweeper_deletes_sent_emails_after_the_keeping_period_only(settings):
+def test_the_sweeper_deletes_sent_and_failed_emails_after_the_keeping_period(settings):
     settings.EMAIL_KEEP_DAYS = 30
-    old_sent, recent_sent, old_failed = waiting(3)
+    old_sent, recent_sent, old_failed, recent_failed, old_waiting = waiting(5)
     long_ago = timezone.now() - timedelta(days=31)
+    recently = timezone.now() - timedelta(days=29)
     OutgoingEmail.objects.filter(pk=old_sent.pk).update(status=Status.SENT, sent_at=long_ago)
-    OutgoingEmail.objects.filter(pk=recent_sent.pk).update(
-        status=Status.SENT, sent_at=timezone.now() - timedelta(days=29)
+    OutgoingEmail.objects.filter(pk=recent_sent.pk).update(status=Status.SENT, sent_at=recently)
+    OutgoingEmail.objects.filter(pk=old_failed.pk).update(status=Status.FAILED, created_at=long_ago)
+    OutgoingEmail.objects.filter(pk=recent_failed.pk).update(
+        status=Status.FAILED, created_at=recently
     )
-    OutgoingEmail.objects.filter(pk=old_failed.pk).update(
-        status=Status.FAILED, next_attempt_at=long_ago
+    # Still to be sent (a retry far off): never deleted, however old.
+    OutgoingEmail.objects.filter(pk=old_waiting.pk).update(
+        created_at=long_ago, next_attempt_at=timezone.now() + timedelta(hours=1)
     )
 
     mail_sending.sweep()
 
     assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {
         recent_sent.pk,
-        old_failed.pk,
+        recent_failed.pk,
+        old_waiting.pk,
     }
 
 
