@@ -250,11 +250,12 @@ class OfferForm(forms.Form):
     def clean_attachments(self) -> list[UploadedFile]:
         """Every file is checked here, before anything is saved: one bad file refuses all."""
         uploads: list[UploadedFile] = self.cleaned_data.get("attachments") or []
-        if len(uploads) + self.existing_attachments > MAX_ATTACHMENTS:
-            raise ValidationError(
-                _("An offer has at most %(count)s datasheets.") % {"count": MAX_ATTACHMENTS}
-            )
-        check_document_uploads(uploads)
+        check_document_uploads(
+            uploads,
+            existing=self.existing_attachments,
+            maximum=MAX_ATTACHMENTS,
+            too_many=_("An offer has at most %(count)s datasheets."),
+        )
         return uploads
 
     def service_data(self) -> dict[str, Any]:

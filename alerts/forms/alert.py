@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
@@ -227,11 +226,12 @@ class AlertForm(forms.Form):
     def clean_attachments(self) -> list[UploadedFile]:
         """Every file is checked before anything is saved: one bad file refuses them all."""
         uploads: list[UploadedFile] = self.cleaned_data.get("attachments") or []
-        if len(uploads) + self.existing_attachments > MAX_ATTACHMENTS:
-            raise ValidationError(
-                _("An alert has at most %(count)s evidence files.") % {"count": MAX_ATTACHMENTS}
-            )
-        check_document_uploads(uploads)
+        check_document_uploads(
+            uploads,
+            existing=self.existing_attachments,
+            maximum=MAX_ATTACHMENTS,
+            too_many=_("An alert has at most %(count)s evidence files."),
+        )
         return uploads
 
     def service_data(self) -> dict[str, Any]:

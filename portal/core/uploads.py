@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -17,6 +18,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ACCEPTED_IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -105,9 +109,20 @@ def clean_document_upload(
         ) from None
 
 
-def check_document_uploads(uploads: list[UploadedFile]) -> None:
+def check_document_uploads(
+    uploads: list[UploadedFile],
+    *,
+    existing: int = 0,
+    maximum: int | None = None,
+    too_many: StrOrPromise = "",
+) -> None:
     """Check every file of a multi-file form field before any is saved: one bad file refuses
-    them all, and each message names its file. The files are rewound for the service."""
+    them all, and each message names its file. The files are rewound for the service.
+
+    With ``maximum``: more than that many files, counting the ``existing`` ones, is refused
+    with ``too_many`` (which may say ``%(count)s``), before any file is read."""
+    if maximum is not None and len(uploads) + existing > maximum:
+        raise ValidationError(too_many, params={"count": maximum})
     errors: list[ValidationError] = []
     for upload in uploads:
         try:
