@@ -1,6 +1,14 @@
 from django.urls import path
 
-from clusters.views import directory, map, profiles
+from clusters.views import (
+    cluster_managers,
+    cluster_profile,
+    directory,
+    history,
+    map,
+    my_profiles,
+    project_profile,
+)
 
 app_name = "clusters"
 
@@ -13,16 +21,26 @@ urlpatterns = [
     path("projects/", directory.ProjectListView.as_view(), name="project_list"),
     path("projects/<int:pk>/", directory.ProjectDetailView.as_view(), name="project_detail"),
     # Managing profiles (logged in, permission-checked by the services).
-    path("my/profiles/", profiles.MyProfilesView.as_view(), name="my_profiles"),
-    path("clusters/new/", profiles.ClusterCreateView.as_view(), name="create"),
-    path("clusters/<int:pk>/edit/", profiles.ClusterUpdateView.as_view(), name="edit"),
-    path("clusters/<int:pk>/delete/", profiles.ClusterDeleteView.as_view(), name="delete"),
-    path("clusters/<int:pk>/managers/", profiles.ClusterManagersView.as_view(), name="managers"),
-    path("clusters/<int:pk>/history/", profiles.ClusterHistoryView.as_view(), name="history"),
-    path("projects/new/", profiles.ProjectCreateView.as_view(), name="project_create"),
-    path("projects/<int:pk>/edit/", profiles.ProjectUpdateView.as_view(), name="project_edit"),
-    path("projects/<int:pk>/delete/", profiles.ProjectDeleteView.as_view(), name="project_delete"),
+    path("my/profiles/", my_profiles.MyProfilesView.as_view(), name="my_profiles"),
+    path("clusters/new/", cluster_profile.ClusterCreateView.as_view(), name="create"),
+    path("clusters/<int:pk>/edit/", cluster_profile.ClusterUpdateView.as_view(), name="edit"),
+    path("clusters/<int:pk>/delete/", cluster_profile.ClusterDeleteView.as_view(), name="delete"),
     path(
-        "projects/<int:pk>/history/", profiles.ProjectHistoryView.as_view(), name="project_history"
+        "clusters/<int:pk>/managers/",
+        cluster_managers.ClusterManagersView.as_view(),
+        name="managers",
+    ),
+    path("clusters/<int:pk>/history/", history.ClusterHistoryView.as_view(), name="history"),
+    path("projects/new/", project_profile.ProjectCreateView.as_view(), name="project_create"),
+    path(
+        "projects/<int:pk>/edit/", project_profile.ProjectUpdateView.as_view(), name="project_edit"
+    ),
+    path(
+        "projects/<int:pk>/delete/",
+        project_profile.ProjectDeleteView.as_view(),
+        name="project_delete",
+    ),
+    path(
+        "projects/<int:pk>/history/", history.ProjectHistoryView.as_view(), name="project_history"
     ),
 ]

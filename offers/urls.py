@@ -1,6 +1,6 @@
 from django.urls import path
 
-from offers.views import demand, offers, routing, triage, triage_reports
+from offers.views import demand, offers, routing, triage, triage_offer, triage_reports
 
 app_name = "offers"
 
@@ -33,16 +33,20 @@ urlpatterns = [
     path("triage/export.csv", triage_reports.triage_export_csv, name="triage_export_csv"),
     path("triage/export.xlsx", triage_reports.triage_export_xlsx, name="triage_export_xlsx"),
     path("triage/bulk/", triage.TriageBulkView.as_view(), name="triage_bulk"),
-    path("triage/offers/<int:pk>/", triage.TriageOfferView.as_view(), name="triage_offer"),
+    path("triage/offers/<int:pk>/", triage_offer.TriageOfferView.as_view(), name="triage_offer"),
     path(
         "triage/offers/<int:pk>/transition/",
-        triage.TriageTransitionView.as_view(),
+        triage_offer.TriageTransitionView.as_view(),
         name="triage_transition",
     ),
-    path("triage/offers/<int:pk>/assign/", triage.TriageAssignView.as_view(), name="triage_assign"),
+    path(
+        "triage/offers/<int:pk>/assign/",
+        triage_offer.TriageAssignView.as_view(),
+        name="triage_assign",
+    ),
     path(
         "triage/offers/<int:pk>/duplicate/",
-        triage.TriageDuplicateView.as_view(),
+        triage_offer.TriageDuplicateView.as_view(),
         name="triage_duplicate",
     ),
     # Routing accepted offers to the Commission: deliveries, rules and destinations.

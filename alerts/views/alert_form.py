@@ -22,8 +22,8 @@ from alerts import services
 from alerts.forms import AlertForm
 from alerts.models import Alert, AlertAttachment
 from clusters.models import Cluster
-from clusters.views.profiles import apply_service_errors
 from portal.accounts.roles import Role
+from portal.core.form_errors import apply_service_errors
 from portal.core.views import RefusableFormView
 
 if TYPE_CHECKING:

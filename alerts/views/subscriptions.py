@@ -20,7 +20,7 @@ from django.views.generic import FormView
 from alerts import services
 from alerts.forms import SubscriptionForm
 from alerts.models import Subscription
-from clusters.views.profiles import apply_service_errors
+from portal.core.form_errors import apply_service_errors
 
 if TYPE_CHECKING:
     from portal.accounts.models import User

@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from clusters.views.profiles import apply_service_errors
 from offers import selectors, services
 from offers.filters import DemandFilter
 from offers.forms import DemandForm, InterestForm
@@ -31,6 +30,7 @@ from offers.services.demand import DEMAND_STATUS_CHANGES
 from offers.views.offers import filter_data, list_context, restrict_filter_form
 from portal.accounts.permissions import can_publish_demand
 from portal.accounts.roles import Role
+from portal.core.form_errors import apply_service_errors
 from portal.core.views import RefusableFormView
 
 if TYPE_CHECKING:

@@ -24,7 +24,6 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from clusters.forms import prepare_filter_form
-from clusters.views.profiles import apply_service_errors
 from offers import selectors, services
 from offers.filters import OfferFilter
 from offers.forms import OfferForm
@@ -33,6 +32,7 @@ from offers.services.offers import can_post_offer
 from offers.transitions import SUBMITTER, allowed_targets
 from portal.accounts.roles import Role
 from portal.core.downloads import stored_file_download
+from portal.core.form_errors import apply_service_errors
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -1,5 +1,6 @@
-"""The Commission's triage desk: the queue, one offer, bulk changes (the dashboard and the
-exports are in ``triage_reports``).
+"""The Commission's triage desk: the queue, its filters and the bulk changes made from it
+(one offer's page is in ``triage_offer``, the dashboard and the exports in
+``triage_reports``).
 
 Staff only (anonymous users are sent to log in, everyone else gets 403). The views read
 through ``offers.selectors`` and change offers only through ``offers.services``; a refusal
@@ -12,16 +13,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-    QueryDict,
-)
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -30,27 +26,11 @@ from django.views.generic import ListView, View
 
 from clusters.forms import prepare_filter_form
 from offers.filters import OfferFilter
-from offers.forms_triage import (
-    NAMED_ELSEWHERE,
-    TriageBulkForm,
-    TriageDuplicateForm,
-    TriageTransitionForm,
-)
-from offers.models import DeliveryStatus, Offer, OfferStatus
-from offers.selectors import (
-    offer_channelling_clusters,
-    offer_filterset,
-    offer_get,
-    offer_list,
-    offer_matches,
-)
-from offers.services import (
-    TransitionError,
-    offer_assign,
-    offer_mark_duplicate,
-    offer_transition,
-)
-from offers.transitions import STAFF, allowed_targets
+from offers.forms_triage import TriageBulkForm
+from offers.models import Offer, OfferStatus
+from offers.selectors import offer_filterset, offer_list
+from offers.services import offer_assign, offer_transition
+from offers.views.triage_refusals import refusal_reason
 from portal.accounts.permissions import CommissionStaffRequiredMixin
 
 if TYPE_CHECKING:
@@ -119,51 +99,6 @@ def _queue_url(query: str) -> str:
     params.pop("page", None)
     encoded = params.urlencode()
     return reverse("offers:triage") + (f"?{encoded}" if encoded else "")
-
-
-# --- Forms -----------------------------------------------------------------------------------
-
-
-def _refused_transition(offer: Offer, to_status: str) -> str:
-    """The lifecycle table's refusal in the words of the page (status names, not codes)."""
-    # The service read the offer under a lock: read its status again, it may have moved.
-    current = Offer.objects.filter(pk=offer.pk).values_list("status", flat=True).first()
-    current = current or offer.status
-    if current == to_status:
-        return _("It is already “%(status)s”.") % {"status": S(current).label}
-    return _("An offer that is “%(from)s” cannot become “%(to)s”.") % {
-        "from": S(current).label,
-        "to": S(to_status).label if to_status in S.values else to_status,
-    }
-
-
-def _service_errors_to_form(
-    form: forms.Form,
-    error: ValidationError | PermissionDenied,
-    *,
-    offer: Offer,
-    to_status: str = S.DUPLICATE,
-) -> None:
-    """A service's refusal, on the field it names (or on the whole form)."""
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error) or _("You cannot make this change."))
-    elif isinstance(error, TransitionError):
-        form.add_error("to" if "to" in form.fields else None, _refused_transition(offer, to_status))
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _reason(
-    error: ValidationError | PermissionDenied, *, offer: Offer, to_status: str | None = None
-) -> str:
-    if isinstance(error, PermissionDenied):
-        return str(error) or _("You cannot make this change.")
-    if isinstance(error, TransitionError) and to_status:
-        return _refused_transition(offer, to_status)
-    return " ".join(error.messages)
 
 
 # --- The queue -------------------------------------------------------------------------------
@@ -237,7 +172,7 @@ class TriageBulkView(CommissionStaffRequiredMixin, View):
                 else:
                     offer_transition(offer=offer, to_status=to_status, by=user, note=note)
             except (ValidationError, PermissionDenied) as error:
-                reason = _reason(
+                reason = refusal_reason(
                     error, offer=offer, to_status=None if action == "assign" else to_status
                 )
                 failed.append((f"#{offer.pk} “{offer.title}”", reason))
@@ -285,154 +220,3 @@ class TriageBulkView(CommissionStaffRequiredMixin, View):
                     format_html_join("", "<li>{}: {}</li>", failed),
                 ),
             )
-
-
-# --- One offer -------------------------------------------------------------------------------
-
-
-def _duplicate_candidates(offer: Offer) -> list[Offer]:
-    """The flagged possible duplicates this offer could be marked a duplicate of (not the
-    ones already marked as duplicates of it)."""
-    return [c for c in offer.possible_duplicates.all() if c.duplicate_of_id != offer.pk]
-
-
-class _OfferPage(CommissionStaffRequiredMixin, View):
-    template_name = "offers/triage_offer.html"
-
-    def targets(self, offer: Offer) -> list[str]:
-        return [
-            status
-            for status in allowed_targets(offer.status, {STAFF})
-            if status not in NAMED_ELSEWHERE
-        ]
-
-    def render_page(
-        self,
-        offer: Offer,
-        *,
-        transition_form: TriageTransitionForm | None = None,
-        duplicate_form: TriageDuplicateForm | None = None,
-    ) -> HttpResponse:
-        user = _staff(self.request)
-        candidates = list(offer.possible_duplicates.all())
-        targets = self.targets(offer)
-        # Loaded with the offer (offer_get); an offer never accepted has none.
-        delivery = getattr(offer, "delivery", None)
-        context = {
-            "offer": offer,
-            "delivery": delivery,
-            "delivery_retryable": delivery is not None
-            and delivery.status in (DeliveryStatus.FAILED, DeliveryStatus.DEAD),
-            "max_attempts": settings.ROUTING_MAX_ATTEMPTS,
-            "attachments": offer.attachments.all(),
-            "transitions": offer.transitions.all(),
-            "channelling_clusters": offer_channelling_clusters(offer=offer),
-            "duplicates": offer.duplicates.all(),
-            "possible_duplicates": candidates,
-            "matches": offer_matches(offer=offer, user=user),
-            "is_mine": offer.assignee_id == user.pk,
-            "targets": targets,
-            "can_mark_duplicate": S.DUPLICATE in allowed_targets(offer.status, {STAFF}),
-            "transition_form": transition_form or TriageTransitionForm(targets=targets),
-            "duplicate_form": duplicate_form
-            or TriageDuplicateForm(candidates=_duplicate_candidates(offer)),
-        }
-        return render(self.request, self.template_name, context)
-
-
-class TriageOfferView(_OfferPage):
-    """Everything about one offer, its history, matches and possible duplicates, and the
-    forms to decide on it."""
-
-    http_method_names = ["get"]
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return self.render_page(offer_get(pk=pk, user=request.user))
-
-
-class TriageTransitionView(_OfferPage):
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        offer = offer_get(pk=pk, user=request.user)
-        form = TriageTransitionForm(request.POST, targets=self.targets(offer))
-        if form.is_valid():
-            try:
-                changed = offer_transition(
-                    offer=offer,
-                    to_status=form.cleaned_data["to"],
-                    by=_staff(request),
-                    note=form.cleaned_data["note"],
-                )
-            except (ValidationError, PermissionDenied) as error:
-                _service_errors_to_form(form, error, offer=offer, to_status=form.cleaned_data["to"])
-            else:
-                messages.success(
-                    request,
-                    _("The offer is now “%(status)s”.") % {"status": changed.get_status_display()},
-                )
-                return redirect("offers:triage_offer", pk=offer.pk)
-        return self.render_page(offer, transition_form=form)
-
-
-class TriageAssignView(CommissionStaffRequiredMixin, View):
-    """“Assign to me” (taking it over from a colleague if need be) or “Release”."""
-
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        offer = offer_get(pk=pk, user=request.user)
-        user = _staff(request)
-        choice = request.POST.get("assignee")
-        if choice not in ("me", "none"):
-            messages.error(request, _("Choose whether to take the offer or release it."))
-            return redirect("offers:triage_offer", pk=offer.pk)
-        try:
-            offer_assign(offer=offer, assignee=user if choice == "me" else None, by=user)
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _reason(error, offer=offer))
-        else:
-            if choice == "me":
-                messages.success(request, _("The offer is assigned to you."))
-            else:
-                messages.success(request, _("The offer is released: no one is assigned to it."))
-        return redirect("offers:triage_offer", pk=offer.pk)
-
-
-class TriageDuplicateView(_OfferPage):
-    """Mark this offer as a duplicate of another: the original then lists both clusters."""
-
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        offer = offer_get(pk=pk, user=request.user)
-        form = TriageDuplicateForm(request.POST, candidates=_duplicate_candidates(offer))
-        if form.is_valid():
-            user = _staff(request)
-            original = (
-                Offer.objects.visible_to(user).filter(pk=form.cleaned_data["original"]).first()
-            )
-            if original is None:
-                form.add_error("other", _("There is no offer with this number."))
-            else:
-                try:
-                    offer_mark_duplicate(
-                        offer=offer, original=original, by=user, note=form.cleaned_data["note"]
-                    )
-                except (ValidationError, PermissionDenied) as error:
-                    _service_errors_to_form(form, error, offer=offer)
-                else:
-                    marked = Offer.objects.only("duplicate_of_id").get(pk=offer.pk)
-                    messages.success(
-                        request,
-                        _(
-                            "Offer #%(offer)s is marked as a duplicate of this one; the clusters "
-                            "that channelled it are listed here."
-                        )
-                        % {"offer": offer.pk},
-                    )
-                    return redirect("offers:triage_offer", pk=marked.duplicate_of_id)
-        return self.render_page(offer, duplicate_form=form)
-
-
-# --- Dashboard -------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, FlagReason, TopicCategory
@@ -27,16 +26,6 @@ def _body_field(label: Any = None) -> forms.CharField:
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": _("Write a message.")},
     )
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on the form: field messages on their fields, the
-    rest (a locked topic, the flood limit) at the top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class TopicForm(forms.Form):

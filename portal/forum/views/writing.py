@@ -20,8 +20,9 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from portal.accounts.models import User
+from portal.core.form_errors import apply_service_errors
 from portal.forum import selectors, services
-from portal.forum.forms import FlagForm, PostEditForm, ReplyForm, TopicForm, apply_service_errors
+from portal.forum.forms import FlagForm, PostEditForm, ReplyForm, TopicForm
 from portal.forum.models import CATEGORY_DESCRIPTIONS, Topic, TopicCategory
 from portal.forum.views.common import post_location, refusal_message, request_user
 from portal.forum.views.reading import render_topic

@@ -1,7 +1,7 @@
-"""Cluster and project profiles, kept by cluster managers in the browser.
+"""Cluster profiles: the cluster, its co-managers and the free tags it is described by.
 
-Who may see or change a profile is decided once, in the querysets' ``visible_to`` and
-``editable_by``; every view and API uses them.
+Who may see or change a cluster profile is decided once, in ``ClusterQuerySet.visible_to``
+and ``editable_by``; every view and API uses them.
 """
 
 from __future__ import annotations
@@ -18,29 +18,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from clusters.models.choices import ClusterLabel, ProfileStatus
 from portal.core.models import Category, Ecosystem, TimeStampedModel
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from portal.accounts.models import User
-
-
-class ProfileStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-
-
-class ClusterLabel(models.TextChoices):
-    NONE = "none", _("No label")
-    BRONZE = "bronze", _("ESCA Bronze")
-    SILVER = "silver", _("ESCA Silver")
-    GOLD = "gold", _("ESCA Gold")
-
-
-class PartnerRole(models.TextChoices):
-    COORDINATOR = "coordinator", _("Coordinator")
-    PARTNER = "partner", _("Partner")
 
 
 class Tag(models.Model):
@@ -262,170 +246,3 @@ class ClusterManager(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.cluster}"
-
-
-class ProjectQuerySet(models.QuerySet["Project"]):
-    def published(self) -> ProjectQuerySet:
-        return self.filter(status=ProfileStatus.PUBLISHED)
-
-    def _coordinated_by_manager(self, user: User) -> Exists:
-        return Exists(
-            ProjectPartner.objects.filter(
-                project=OuterRef("pk"),
-                role=PartnerRole.COORDINATOR,
-                cluster__managerships__user=user,
-            )
-        )
-
-    def visible_to(self, user: User | AnonymousUser) -> ProjectQuerySet:
-        if _is_staff(user):
-            return self.all()
-        if not user.is_authenticated:
-            return self.published()
-        return self.filter(Q(status=ProfileStatus.PUBLISHED) | self._coordinated_by_manager(user))
-
-    def editable_by(self, user: User | AnonymousUser) -> ProjectQuerySet:
-        """A project is edited by the managers of its coordinating cluster (and staff)."""
-        if _is_staff(user):
-            return self.all()
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(self._coordinated_by_manager(user))
-
-
-class Project(TimeStampedModel):
-    """A project that clusters run together."""
-
-    title = models.CharField(_("title"), max_length=250)
-    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
-    description = models.TextField(_("description"))
-    programme = models.ForeignKey(
-        "funding.Programme",
-        verbose_name=_("programme"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="projects",
-    )
-    # A programme the portal does not list (Horizon Europe, Interreg…), as its name.
-    programme_other = models.CharField(_("other programme"), max_length=200, blank=True)
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    end_date = models.DateField(_("end date"), null=True, blank=True)
-    budget = models.DecimalField(
-        _("budget (EUR)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    ecosystems = models.ManyToManyField(
-        Ecosystem, verbose_name=_("industrial ecosystems"), related_name="projects", blank=True
-    )
-    website = models.URLField(_("website"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ProfileStatus.choices, default=ProfileStatus.DRAFT
-    )
-    clusters = models.ManyToManyField(
-        Cluster, through="ProjectPartner", related_name="projects", verbose_name=_("partners")
-    )
-
-    objects = ProjectQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["title"]
-        verbose_name = _("project")
-        verbose_name_plural = _("projects")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(start_date__isnull=True)
-                | Q(end_date__isnull=True)
-                | Q(end_date__gte=models.F("start_date")),
-                name="project_end_not_before_start",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.acronym})" if self.acronym else self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("clusters:project_detail", kwargs={"pk": self.pk})
-
-    def clean(self) -> None:
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
-        if self.programme_id and self.programme_other.strip():
-            raise ValidationError(
-                {
-                    "programme_other": _(
-                        "Choose a programme from the list or name another one, not both."
-                    )
-                }
-            )
-
-    @property
-    def programme_name(self) -> str:
-        """The programme as pages show it: a listed programme's name, or the other one's."""
-        return self.programme.name if self.programme_id else self.programme_other  # type: ignore[union-attr]
-
-
-class ProjectPartner(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partnerships")
-    # Deleting a cluster that coordinates a project is refused by the service (cluster_delete).
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="partnerships")
-    role = models.CharField(_("role"), max_length=12, choices=PartnerRole.choices)
-
-    class Meta:
-        ordering = ["role", "cluster__name"]
-        verbose_name = _("project partner")
-        verbose_name_plural = _("project partners")
-        constraints = [
-            models.UniqueConstraint(fields=["project", "cluster"], name="project_partner_unique"),
-            models.UniqueConstraint(
-                fields=["project"],
-                condition=Q(role="coordinator"),
-                name="project_one_coordinator",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.cluster} ({self.get_role_display()}) in {self.project}"
-
-
-class ProfileChange(models.Model):
-    """One change to a cluster or project profile: who, when, what changed."""
-
-    class Action(models.TextChoices):
-        CREATED = "created", _("created")
-        UPDATED = "updated", _("updated")
-        MANAGER_ADDED = "manager_added", _("manager added")
-        MANAGER_REMOVED = "manager_removed", _("manager removed")
-
-    cluster = models.ForeignKey(
-        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
-    )
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    # {field: [before, after]}, values as shown to people (slugs and names for relations).
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("profile change")
-        verbose_name_plural = _("profile changes")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(cluster__isnull=False, project__isnull=True)
-                | Q(cluster__isnull=True, project__isnull=False),
-                name="profile_change_one_subject",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.author} at {self.at:%Y-%m-%d %H:%M}"
