@@ -50,5 +50,5 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     def send_again(self, request: HttpRequest, queryset: QuerySet[OutgoingEmail]) -> None:
         from portal.core.mail_sending import email_send_again
 
-        queued = sum(email_send_again(email=email) for email in queryset)
+        queued = sum(email_send_again(email=email, by=request.user) for email in queryset)
         self.message_user(request, _("%(n)s e-mail(s) put back in line.") % {"n": queued})

@@ -15,9 +15,11 @@ import logging
 import random
 import smtplib
 from datetime import timedelta
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
@@ -200,8 +202,11 @@ def sweep(*, batch: int | None = None) -> int:
     return due
 
 
-def email_send_again(*, email: OutgoingEmail) -> bool:
-    """Staff put a failed e-mail back in line (from the admin); returns whether it was."""
+def email_send_again(*, email: OutgoingEmail, by: Any) -> bool:
+    """Commission staff put a failed e-mail back in line (from the admin); returns whether it
+    was (only a failed one is)."""
+    if not (by.is_authenticated and by.is_active and (by.is_superuser or by.is_commission_staff)):
+        raise PermissionDenied("Only Commission staff can send an e-mail again.")
     updated = OutgoingEmail.objects.filter(pk=email.pk, status=Status.FAILED).update(
         status=Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )

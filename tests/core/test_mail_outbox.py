@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
 from django.utils import timezone
@@ -268,3 +270,18 @@ def test_staff_find_an_email_by_address_or_subject_in_the_admin(client, django_u
     assert "person0@example.eu" not in by_address.content.decode()
     assert "person2@example.eu" in by_subject.content.decode()
     assert "person1@example.eu" not in by_subject.content.decode()
+
+
+@pytest.mark.django_db
+def test_only_commission_staff_send_an_email_again(company_user, commission_staff):
+    (email,) = waiting(1)
+    OutgoingEmail.objects.filter(pk=email.pk).update(status=Status.FAILED)
+
+    for outsider in (company_user, AnonymousUser()):
+        with pytest.raises(PermissionDenied):
+            mail_sending.email_send_again(email=email, by=outsider)
+    email.refresh_from_db()
+    assert email.status == Status.FAILED  # untouched
+
+    assert mail_sending.email_send_again(email=email, by=commission_staff) is True
+    assert mail_sending.email_send_again(email=email, by=commission_staff) is False  # not failed
